@@ -1,0 +1,98 @@
+# w2v - word2vec trainer and evaluator.  `make help` lists the targets.
+#
+# Layout: src/*.c -> libw2v.a; src/cli/w2v-*.c -> one program each in bin/;
+# tests/test_*.c -> one test program each; tests/*.sh -> end-to-end checks.
+# Sanitizer builds go to their own tree (build/asan, build/tsan) so they
+# never mix objects with the default build.
+
+CC      ?= cc
+OUT     ?= .
+BIN     := $(OUT)/bin
+OBJ     := $(OUT)/build/obj
+TBIN    := $(OUT)/build/tests
+
+PCRE2_CFLAGS := $(shell pkg-config --cflags libpcre2-8 2>/dev/null)
+PCRE2_LIBS   := $(shell pkg-config --libs libpcre2-8 2>/dev/null || echo -lpcre2-8)
+
+WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+           -Wmissing-prototypes -Wformat=2 -Wvla -Wundef -Wcast-align \
+           -Wpointer-arith -Wwrite-strings
+OPT     ?= -O2 -g
+CFLAGS  ?=
+CPPFLAGS += -Iinclude -D_DEFAULT_SOURCE
+ALL_CFLAGS = -std=c11 $(OPT) $(WARN) -pthread $(PCRE2_CFLAGS) $(SAN) $(CFLAGS)
+LDLIBS  := $(PCRE2_LIBS) -lm -pthread
+
+LIB_SRC  := $(wildcard src/*.c)
+LIB_OBJ  := $(LIB_SRC:src/%.c=$(OBJ)/%.o)
+CLI_COMMON_SRC := $(filter-out src/cli/w2v-%.c,$(wildcard src/cli/*.c))
+CLI_COMMON_OBJ := $(CLI_COMMON_SRC:src/cli/%.c=$(OBJ)/cli/%.o)
+PROG_SRC := $(wildcard src/cli/w2v-*.c)
+PROGS    := $(PROG_SRC:src/cli/%.c=$(BIN)/%)
+TEST_SRC := $(wildcard tests/test_*.c)
+TESTS    := $(TEST_SRC:tests/%.c=$(TBIN)/%)
+FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
+LIBW2V   := $(OUT)/build/libw2v.a
+
+.PHONY: all test test-quick asan tsan bench clean help check-symbols
+
+all: $(PROGS)
+
+help:
+	@echo "make              build libw2v.a and the programs in bin/"
+	@echo "make test         build and run every test (ends with 'N passed, N failed')"
+	@echo "make test-quick   unit tests only (no end-to-end training or gensim checks)"
+	@echo "make asan         the whole suite under AddressSanitizer + UBSan (clang)"
+	@echo "make tsan         the whole suite under ThreadSanitizer (clang)"
+	@echo "make bench        speed and quality against fastText and gensim (minutes; see scripts/bench.sh)"
+	@echo "make check-symbols  every exported library symbol carries the w2v_ prefix"
+	@echo "make clean        remove build outputs"
+	@echo "Variables: CC=clang, OPT='-O3 -march=native', CFLAGS=..."
+
+$(OBJ)/%.o: src/%.c $(wildcard include/w2v/*.h) | $(OBJ)/cli
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+
+$(OBJ)/cli/%.o: src/cli/%.c $(wildcard include/w2v/*.h src/cli/*.h) | $(OBJ)/cli
+	$(CC) $(CPPFLAGS) -Isrc/cli $(ALL_CFLAGS) -c $< -o $@
+
+$(LIBW2V): $(LIB_OBJ)
+	rm -f $@
+	ar rcs $@ $^
+
+$(BIN)/%: $(OBJ)/cli/%.o $(CLI_COMMON_OBJ) $(LIBW2V) | $(BIN)
+	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS) -o $@
+
+$(TBIN)/%: tests/%.c $(wildcard tests/*.h) $(CLI_COMMON_OBJ) $(LIBW2V) | $(TBIN)
+	$(CC) $(CPPFLAGS) -Isrc/cli $(ALL_CFLAGS) $< $(CLI_COMMON_OBJ) $(LIBW2V) $(LDLIBS) -o $@
+
+$(TBIN)/fuzz_replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBW2V) | $(TBIN)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< tests/fuzz/replay.c $(LIBW2V) $(LDLIBS) -o $@
+
+FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(TBIN)/fuzz_replay_%)
+
+$(OBJ)/cli $(BIN) $(TBIN):
+	mkdir -p $@
+
+test: all $(TESTS) $(CLI_COMMON_OBJ) $(FUZZ_REPLAY)
+	@W2V_BIN=$(BIN) W2V_TBIN=$(TBIN) tests/run.sh
+
+test-quick: all $(TESTS) $(FUZZ_REPLAY)
+	@W2V_QUICK=1 W2V_BIN=$(BIN) W2V_TBIN=$(TBIN) tests/run.sh
+
+SAN_ASAN := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+SAN_TSAN := -fsanitize=thread
+asan:
+	$(MAKE) OUT=build/asan CC=clang OPT='-O1 -g' SAN='$(SAN_ASAN)' test
+tsan:
+	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1" \
+	$(MAKE) OUT=build/tsan CC=clang OPT='-O1 -g' SAN='$(SAN_TSAN)' test
+
+bench: all
+	scripts/bench.sh
+
+check-symbols: $(LIBW2V)
+	@bad=$$(nm -g --defined-only $(LIBW2V) | awk 'NF==3 && $$3 !~ /^w2v_/ {print $$3}'); \
+	if [ -n "$$bad" ]; then echo "unprefixed symbols: $$bad"; exit 1; else echo "all symbols prefixed w2v_"; fi
+
+clean:
+	rm -rf bin build

@@ -1,0 +1,44 @@
+/*
+ * model.h - the two weight matrices of skip-gram: W_E (input, the word
+ * vectors users keep) and W_out (output, "syn1neg" in word2vec.c).
+ *
+ * Shapes: V words x D dimensions, rows padded to `stride` floats (a multiple
+ * of 16, i.e. 64 bytes) so every row starts on a cache line and SIMD loads
+ * of a row never straddle two rows' lines.  Both matrices are 64-byte
+ * aligned.  W_E starts uniform in [-0.5/D, 0.5/D) from a seeded generator,
+ * W_out at zero, as in word2vec.c.
+ */
+#ifndef W2V_MODEL_H
+#define W2V_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "w2v/error.h"
+
+/* Refuse models larger than this many bytes for both matrices together
+ * unless the caller raises it: a typo such as -dim 100000000 should fail
+ * up front, not after minutes of swapping. */
+#define W2V_MODEL_MAX_BYTES_DEFAULT ((size_t)64 << 30)
+/* Dimension cap: beyond it the per-thread scratch rows stop fitting in cache. */
+#define W2V_MODEL_MAX_DIM 10000
+
+typedef struct {
+    size_t V, D, stride;
+    float *in;   /* W_E:   V x stride */
+    float *out;  /* W_out: V x stride */
+} w2v_model;
+
+/* Bytes the two matrices of a V x D model take (0 on overflow). */
+size_t w2v_model_bytes(size_t V, size_t D);
+
+/*
+ * Allocate and initialise.  max_bytes caps w2v_model_bytes (0: the default
+ * cap).  @return W2V_OK; W2V_ERR_ARG for D == 0 or D > W2V_MODEL_MAX_DIM or
+ * V == 0; W2V_ERR_LIMIT naming the size over the cap; W2V_ERR_NOMEM.
+ */
+w2v_status w2v_model_create(w2v_model *m, size_t V, size_t D, uint64_t seed, size_t max_bytes,
+                            w2v_error *err);
+void w2v_model_free(w2v_model *m);
+
+#endif

@@ -1,0 +1,89 @@
+/*
+ * train.h - the Hogwild skip-gram trainer.
+ *
+ * DESIGN (Hogwild, Niu et al. 2011): T threads update the shared matrices
+ * without locks.  Updates of one sparse SGD step touch a few rows; two
+ * threads rarely touch the same row at once, and when they do one update is
+ * partly lost, which SGD tolerates.  That race on the weights is the only
+ * one and it is intended.  Everything else shared is atomic: the progress
+ * counter, from which each thread computes the learning rate
+ *     alpha(p) = alpha0 * max(1 - p, 1e-4),  p = words done / (epochs * words),
+ * and the stop flag.  Thread i trains the i-th contiguous shard of the id
+ * stream (shard ends are sentence ends) with its own random stream, so with
+ * one thread and a fixed seed two runs give bit-identical vectors.
+ */
+#ifndef W2V_TRAIN_H
+#define W2V_TRAIN_H
+
+#include <stdatomic.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "w2v/corpus.h"
+#include "w2v/error.h"
+#include "w2v/model.h"
+
+/* Words a thread trains before it publishes progress and rereads alpha. */
+#define W2V_TRAIN_CHUNK 10000
+/* Longest run of kept words trained as one span; a longer sentence is cut
+ * here (word2vec.c cuts at 1000; at 10,000 the windows lost are 0.05%). */
+#define W2V_TRAIN_SPAN 10000
+#define W2V_TRAIN_MAX_THREADS 1024
+#define W2V_TRAIN_MAX_WINDOW 128
+#define W2V_TRAIN_MAX_NEGATIVE 256
+
+typedef enum { W2V_KERNEL_BATCH = 0, W2V_KERNEL_PAIR = 1 } w2v_kernel;
+
+typedef struct {
+    double fraction;     /* of all epochs, 0..1 */
+    uint64_t words_done; /* corpus words processed (before sub-sampling) */
+    uint64_t words_total;
+    double alpha;        /* current learning rate */
+    double elapsed;      /* wall seconds since training started */
+    double words_per_sec;/* wall clock, all threads together */
+    double eta;          /* seconds left at the current speed */
+    unsigned epoch;      /* 1-based epoch of the slowest thread */
+} w2v_progress;
+
+typedef void (*w2v_progress_fn)(const w2v_progress *p, void *user);
+
+typedef struct {
+    unsigned window;      /* max context distance, shrunk at random per centre word */
+    unsigned negative;    /* K negatives per positive */
+    unsigned epochs;
+    unsigned threads;
+    double alpha;         /* starting learning rate */
+    double sample;        /* sub-sampling threshold t; 0 disables */
+    uint64_t seed;
+    w2v_kernel kernel;
+    int scalar_only;      /* use the reference kernels (tests, debugging) */
+    w2v_progress_fn progress; /* called from the calling thread; may be NULL */
+    void *progress_user;
+    double progress_every; /* seconds between progress calls */
+    atomic_int *stop;     /* optional: set non-zero to stop early */
+} w2v_train_opts;
+
+typedef struct {
+    uint64_t words;        /* corpus words processed, all epochs */
+    uint64_t trained;      /* words kept after sub-sampling (centre words) */
+    double seconds;        /* wall time of training */
+    const char *kernel;    /* name of the kernel variant that ran */
+} w2v_train_stats;
+
+/* word2vec.c's skip-gram defaults: window 5, 5 negatives, 5 epochs,
+ * alpha 0.025, sample 1e-3, 1 thread, seed 1, batch kernel. */
+w2v_train_opts w2v_train_opts_default(void);
+
+/* Check opts against the limits above; W2V_ERR_ARG names the bad field. */
+w2v_status w2v_train_check(const w2v_train_opts *opts, w2v_error *err);
+
+/*
+ * Train model (created for corpus->vocab) on corpus.  Blocks until done;
+ * starts opts->threads workers and uses the calling thread for progress.
+ * @return W2V_OK; W2V_ERR_ARG; W2V_ERR_NOMEM; W2V_ERR_INTERRUPTED if *stop
+ * was set (the model holds the partial training).
+ */
+w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train_opts *opts,
+                     w2v_train_stats *stats, w2v_error *err);
+
+#endif

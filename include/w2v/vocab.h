@@ -1,0 +1,76 @@
+/*
+ * vocab.h - the vocabulary: words, their counts, and their order.
+ *
+ * DESIGN: an open-addressing hash table (linear probing, kept at most half
+ * full, doubled as it fills) maps word bytes to an id; there is no fixed
+ * slot count, so memory follows the number of distinct words.  Ids are
+ * handed out in order of first appearance while counting; finalize then
+ * drops rare words, keeps the most frequent, sorts by descending count
+ * (ties: first seen first, so the order is deterministic) and returns the
+ * map from counting ids to final ids.  Word bytes are stored as given: any
+ * byte except '\0' may appear (files may hold stray bytes).
+ *
+ * Not thread-safe for writers; any number of readers once built.
+ */
+#ifndef W2V_VOCAB_H
+#define W2V_VOCAB_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "w2v/error.h"
+
+/* Marks a dropped word in the map returned by w2v_vocab_finalize. */
+#define W2V_VOCAB_NONE UINT32_MAX
+/* Ids are 32-bit; the last value is reserved as the marker above. */
+#define W2V_VOCAB_MAX_WORDS (UINT32_MAX - 1u)
+/* Longest word accepted (bytes); the tokenizer's cap is far below it. */
+#define W2V_VOCAB_MAX_WORD_BYTES 4096
+
+typedef struct w2v_vocab w2v_vocab;
+
+w2v_status w2v_vocab_create(w2v_vocab **out, w2v_error *err);
+void w2v_vocab_free(w2v_vocab *v);
+
+/*
+ * Add count occurrences of word[0..len) (len >= 1, no '\0' byte) and return
+ * its id in *id.  Counts saturate at UINT64_MAX.
+ * @return W2V_OK, W2V_ERR_NOMEM, or W2V_ERR_LIMIT (too many words / too long).
+ */
+w2v_status w2v_vocab_add(w2v_vocab *v, const char *word, size_t len, uint64_t count,
+                         uint32_t *id, w2v_error *err);
+
+/* Id of word[0..len), or W2V_VOCAB_NONE if absent. */
+uint32_t w2v_vocab_find(const w2v_vocab *v, const char *word, size_t len);
+
+size_t w2v_vocab_size(const w2v_vocab *v);
+const char *w2v_vocab_word(const w2v_vocab *v, uint32_t id);  /* NUL-terminated */
+uint64_t w2v_vocab_count(const w2v_vocab *v, uint32_t id);
+uint64_t w2v_vocab_total(const w2v_vocab *v);                  /* sum of counts */
+
+/*
+ * Keep words with count >= min_count, then at most max_vocab of the most
+ * frequent (0: no cap), sorted by descending count, ties in first-seen
+ * order.  If remap is non-NULL, *remap receives a malloc'ed array indexed
+ * by the old id giving the new id or W2V_VOCAB_NONE (caller frees); its
+ * length is the size before the call.
+ * @return W2V_OK or W2V_ERR_NOMEM.
+ */
+w2v_status w2v_vocab_finalize(w2v_vocab *v, uint64_t min_count, size_t max_vocab,
+                              uint32_t **remap, w2v_error *err);
+
+/* Write "word count\n" per word in id order, atomically. */
+w2v_status w2v_vocab_save(const w2v_vocab *v, const char *path, w2v_error *err);
+
+/*
+ * Read a "word count" file (word2vec.c's -save-vocab format; CRLF and a
+ * trailing blank line accepted).  Malformed lines, negative or non-numeric
+ * counts and duplicate words are errors naming the file and line.
+ */
+w2v_status w2v_vocab_load(const char *path, w2v_vocab **out, w2v_error *err);
+
+/* The same from memory; name appears in error messages. */
+w2v_status w2v_vocab_load_mem(const char *data, size_t len, const char *name, w2v_vocab **out,
+                              w2v_error *err);
+
+#endif

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Install what w2v needs on Debian/Ubuntu, skipping what is already there:
+# a C compiler, make, PCRE2 (build), and the peers the tests and benchmarks
+# compare against (python3-gensim, fasttext).  Needs root (or sudo).
+set -euo pipefail
+need=()
+command -v make >/dev/null || need+=(make)
+command -v cc >/dev/null || need+=(gcc)
+command -v pkg-config >/dev/null || need+=(pkg-config)
+command -v xz >/dev/null || need+=(xz-utils)
+command -v curl >/dev/null || need+=(curl)
+command -v unzip >/dev/null || need+=(unzip)
+[ -e /usr/include/pcre2.h ] || need+=(libpcre2-dev)
+/usr/bin/python3 -c 'import gensim' 2>/dev/null || need+=(python3-gensim)
+command -v fasttext >/dev/null || need+=(fasttext)
+[ ${#need[@]} -eq 0 ] && exit 0
+sudo=""
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+echo "installing: ${need[*]}"
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq "${need[@]}" >/dev/null

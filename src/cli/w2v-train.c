@@ -1,0 +1,349 @@
+/*
+ * w2v-train - train skip-gram word vectors with negative sampling.
+ *
+ *     w2v-train corpus.txt -dim 300 -o vectors.bin
+ *
+ * A thin program: argv -> option structs -> corpus, model, train, write.
+ * word2vec.c's flags are accepted with their meaning so existing scripts
+ * run unchanged; modes this trainer does not implement are refused.
+ */
+#include <errno.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "w2v/atomic_file.h"
+#include "w2v/corpus.h"
+#include "w2v/model.h"
+#include "w2v/tokenize.h"
+#include "w2v/train.h"
+#include "w2v/vecio.h"
+
+#define PROG "w2v-train"
+#define DEFAULT_OUTPUT "vectors.bin"
+
+typedef struct {
+    const char *corpus, *output, *save_vocab, *read_vocab;
+    int binary; /* -1: from the output name */
+    int quiet, verbose;
+    double max_memory_gib;
+    w2v_tokenize_opts tok;
+    w2v_corpus_opts corp;
+    w2v_train_opts train;
+    size_t dim;
+} options;
+
+static void usage(FILE *fp)
+{
+    fprintf(fp,
+"usage: " PROG " CORPUS [options]        (or -train CORPUS; CORPUS '-' is stdin)\n"
+"Trains skip-gram vectors with negative sampling; writes word2vec .bin/.txt.\n"
+"  -o, -output FILE     vectors file (default " DEFAULT_OUTPUT ")\n"
+"  -binary 0|1          text or binary (default: binary iff FILE ends in .bin)\n"
+"  -dim, -size N        dimensions (100)\n"
+"  -window N            max context distance, shrunk at random per word (5)\n"
+"  -negative N          negative samples per positive (5)\n"
+"  -sample T            sub-sampling threshold, 0 = off (1e-3)\n"
+"  -min-count N         drop words rarer than N (5)\n"
+"  -max-vocab N         keep only the N most frequent words (0 = all)\n"
+"  -alpha A             starting learning rate, linear decay to A*1e-4 (0.025)\n"
+"  -epochs, -iter N     passes over the corpus (5)\n"
+"  -threads N           worker threads (number of cores)\n"
+"  -seed N              random seed; -threads 1 + seed = identical vectors (1)\n"
+"  -kernel batch|pair   shared-negative batches (HogBatch) or per-pair updates (batch)\n"
+"  -token-regex RE      PCRE2 pattern for tokens (default: runs of non-space)\n"
+"  -lowercase           fold case (Unicode-aware on UTF-8)\n"
+"  -max-token-bytes N   longer tokens are cut at a UTF-8 boundary (100)\n"
+"  -save-vocab FILE     write the vocabulary (\"word count\" lines)\n"
+"  -read-vocab FILE     use this vocabulary and its counts instead of counting\n"
+"  -max-memory GIB      refuse models larger than this (64)\n"
+"  -quiet / -verbose    no progress / extra statistics on stderr\n"
+"  -cbow 0, -hs 0       accepted for word2vec.c scripts (only skip-gram + NS exist)\n");
+}
+
+/* Flag tables: every value-taking flag with its bounds. */
+typedef enum { U64, DBL, STR, BOOL01 } kind;
+typedef struct {
+    const char *name;
+    kind k;
+    void *dst;
+    double lo, hi;
+    size_t width; /* bytes of the unsigned destination */
+} flag;
+
+static int set_flag(const flag *f, const char *val)
+{
+    if (f->k == STR) {
+        *(const char **)f->dst = val;
+        return 0;
+    }
+    if (f->k == DBL)
+        return cli_parse_double(val, f->lo, f->hi, (double *)f->dst);
+    uint64_t v;
+    if (cli_parse_u64(val, (uint64_t)f->lo, (uint64_t)f->hi, &v) != 0)
+        return -1;
+    switch (f->width) {
+    case sizeof(unsigned): *(unsigned *)f->dst = (unsigned)v; break;
+    case sizeof(uint64_t): *(uint64_t *)f->dst = v; break;
+    default: return -1;
+    }
+    return 0;
+}
+
+static int parse_args(int argc, char **argv, options *o)
+{
+    unsigned binary = 2, cbow = 0, hs = 0;
+    const char *kernel = "batch";
+    uint64_t dim = 100, max_vocab = 0, max_token = W2V_TOKENIZE_MAX_TOKEN_DEFAULT;
+    const char *regex = NULL;
+    *o = (options){.binary = -1, .max_memory_gib = 64.0};
+    o->tok = w2v_tokenize_opts_default();
+    o->corp = w2v_corpus_opts_default();
+    o->train = w2v_train_opts_default();
+    o->train.threads = cli_ncores();
+    const flag flags[] = {
+        {"train", STR, &o->corpus, 0, 0, 0},
+        {"o", STR, &o->output, 0, 0, 0},
+        {"output", STR, &o->output, 0, 0, 0},
+        {"binary", U64, &binary, 0, 1, sizeof binary},
+        {"dim", U64, &dim, 1, W2V_MODEL_MAX_DIM, sizeof dim},
+        {"size", U64, &dim, 1, W2V_MODEL_MAX_DIM, sizeof dim},
+        {"window", U64, &o->train.window, 1, W2V_TRAIN_MAX_WINDOW, sizeof(unsigned)},
+        {"negative", U64, &o->train.negative, 1, W2V_TRAIN_MAX_NEGATIVE, sizeof(unsigned)},
+        {"sample", DBL, &o->train.sample, 0, 1, 0},
+        {"min-count", U64, &o->corp.min_count, 1, 1e18, sizeof(uint64_t)},
+        {"max-vocab", U64, &max_vocab, 0, W2V_VOCAB_MAX_WORDS, sizeof max_vocab},
+        {"alpha", DBL, &o->train.alpha, 1e-9, 10, 0},
+        {"epochs", U64, &o->train.epochs, 1, 100000, sizeof(unsigned)},
+        {"iter", U64, &o->train.epochs, 1, 100000, sizeof(unsigned)},
+        {"threads", U64, &o->train.threads, 1, W2V_TRAIN_MAX_THREADS, sizeof(unsigned)},
+        {"seed", U64, &o->train.seed, 0, 1.8e19, sizeof(uint64_t)},
+        {"kernel", STR, &kernel, 0, 0, 0},
+        {"token-regex", STR, &regex, 0, 0, 0},
+        {"max-token-bytes", U64, &max_token, 1, W2V_TOKENIZE_MAX_TOKEN_LIMIT, sizeof max_token},
+        {"save-vocab", STR, &o->save_vocab, 0, 0, 0},
+        {"read-vocab", STR, &o->read_vocab, 0, 0, 0},
+        {"max-memory", DBL, &o->max_memory_gib, 1e-6, 1e6, 0},
+        {"cbow", U64, &cbow, 0, 1, sizeof cbow},
+        {"hs", U64, &hs, 0, 1, sizeof hs},
+    };
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (a[0] != '-' || a[1] == '\0') { /* positional corpus, or "-" = stdin */
+            if (o->corpus) {
+                cli_error(PROG, "more than one corpus given ('%s' and '%s')", o->corpus, a);
+                return -1;
+            }
+            o->corpus = a;
+            continue;
+        }
+        const char *name = a + 1 + (a[1] == '-'); /* -flag and --flag alike */
+        if (!strcmp(name, "h") || !strcmp(name, "help")) {
+            usage(stdout);
+            exit(0);
+        }
+        if (!strcmp(name, "quiet")) { o->quiet = 1; continue; }
+        if (!strcmp(name, "verbose")) { o->verbose = 1; continue; }
+        if (!strcmp(name, "lowercase")) { o->tok.lowercase = 1; continue; }
+        const flag *f = NULL;
+        for (size_t k = 0; k < sizeof flags / sizeof *flags; k++)
+            if (!strcmp(name, flags[k].name))
+                f = &flags[k];
+        if (!f) {
+            if (!strcmp(name, "classes") || !strcmp(name, "debug"))
+                cli_error(PROG, "%s: word2vec.c's -%s is not implemented", a, name);
+            else
+                cli_error(PROG, "unknown option '%s' (see " PROG " -help)", a);
+            return -1;
+        }
+        if (i + 1 >= argc) {
+            cli_error(PROG, "option %s needs a value", a);
+            return -1;
+        }
+        const char *val = argv[++i];
+        if (set_flag(f, val) != 0) {
+            if (f->k == DBL)
+                cli_error(PROG, "%s: '%s' is not a number in [%g, %g]", a, val, f->lo, f->hi);
+            else
+                cli_error(PROG, "%s: '%s' is not an integer in [%.0f, %.0f]", a, val, f->lo,
+                          f->hi);
+            return -1;
+        }
+    }
+    if (cbow) {
+        cli_error(PROG, "-cbow 1: CBOW is not implemented yet; only skip-gram (-cbow 0)");
+        return -1;
+    }
+    if (hs) {
+        cli_error(PROG, "-hs 1: hierarchical softmax is not implemented yet; use -hs 0");
+        return -1;
+    }
+    if (!strcmp(kernel, "batch"))
+        o->train.kernel = W2V_KERNEL_BATCH;
+    else if (!strcmp(kernel, "pair"))
+        o->train.kernel = W2V_KERNEL_PAIR;
+    else {
+        cli_error(PROG, "-kernel: '%s' is neither 'batch' nor 'pair'", kernel);
+        return -1;
+    }
+    if (!o->corpus) {
+        cli_error(PROG, "no corpus given (see " PROG " -help)");
+        return -1;
+    }
+    if (!o->output)
+        o->output = DEFAULT_OUTPUT;
+    if (binary == 2) {
+        size_t n = strlen(o->output);
+        o->binary = n >= 4 && !strcmp(o->output + n - 4, ".bin");
+    } else {
+        o->binary = (int)binary;
+    }
+    o->dim = (size_t)dim;
+    o->corp.max_vocab = (size_t)max_vocab;
+    o->tok.regex = regex;
+    o->tok.max_token_bytes = (size_t)max_token;
+    return 0;
+}
+
+typedef struct {
+    int tty;
+    double last_line;
+} progress_state;
+
+static void fmt_duration(char *buf, size_t n, double s)
+{
+    unsigned long t = s > 0 && s < 1e8 ? (unsigned long)(s + 0.5) : 0;
+    snprintf(buf, n, "%lu:%02lu:%02lu", t / 3600, t / 60 % 60, t % 60);
+}
+
+static void on_progress(const w2v_progress *p, void *user)
+{
+    progress_state *ps = user;
+    /* On a terminal redraw one line; in a log write a line every 10 s. */
+    if (!ps->tty && p->fraction < 1.0 && p->elapsed - ps->last_line < 10.0)
+        return;
+    ps->last_line = p->elapsed;
+    char eta[32];
+    fmt_duration(eta, sizeof eta, p->eta);
+    fprintf(stderr, "%sprogress %5.1f%%  epoch %u  %7.1fk words/s  alpha %.6f  ETA %s%s",
+            ps->tty ? "\r" : "", 100.0 * p->fraction, p->epoch, p->words_per_sec / 1e3,
+            p->alpha, eta, ps->tty ? "  " : "\n");
+    fflush(stderr);
+}
+
+static int fail(const w2v_error *err)
+{
+    cli_error(PROG, "%s", err->msg);
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    options o;
+    if (parse_args(argc, argv, &o) != 0)
+        return 2;
+    w2v_error err;
+    w2v_error_clear(&err);
+
+    /* Fail on an unwritable output now, not after hours of training. */
+    w2v_afile *probe;
+    FILE *probe_fp;
+    const char *outs[] = {o.output, o.save_vocab};
+    for (size_t i = 0; i < 2; i++) {
+        if (!outs[i])
+            continue;
+        if (w2v_afile_open(outs[i], &probe, &probe_fp, &err) != W2V_OK)
+            return fail(&err);
+        w2v_afile_abort(probe);
+    }
+
+    w2v_tokenizer *tok = NULL;
+    w2v_corpus *corpus = NULL;
+    w2v_model model = {0};
+    int rc = 1;
+    if (o.read_vocab && w2v_vocab_load(o.read_vocab, &o.corp.vocab, &err) != W2V_OK)
+        return fail(&err);
+    if (w2v_tokenizer_create(&o.tok, &tok, &err) != W2V_OK) {
+        w2v_vocab_free(o.corp.vocab);
+        return fail(&err);
+    }
+    double t0 = cli_now();
+    if (w2v_corpus_build(o.corpus, tok, &o.corp, &corpus, &err) != W2V_OK)
+        goto out;
+    double t_read = cli_now() - t0;
+    size_t V = w2v_vocab_size(corpus->vocab);
+    if (!o.quiet) {
+        fprintf(stderr,
+                "corpus %s: %llu tokens, %llu sentences, %.1f MB in %.2f s (%.0f MB/s); "
+                "vocabulary %zu words (min-count %llu), %llu training words\n",
+                o.corpus, (unsigned long long)corpus->tok.tokens,
+                (unsigned long long)corpus->tok.sentences, (double)corpus->tok.bytes / 1e6,
+                t_read, t_read > 0 ? (double)corpus->tok.bytes / 1e6 / t_read : 0.0, V,
+                (unsigned long long)o.corp.min_count, (unsigned long long)corpus->words);
+        if (corpus->tok.overlong)
+            fprintf(stderr, PROG ": note: %llu tokens longer than %zu bytes were cut "
+                    "(-max-token-bytes)\n", (unsigned long long)corpus->tok.overlong,
+                    o.tok.max_token_bytes);
+    }
+    if (o.save_vocab && w2v_vocab_save(corpus->vocab, o.save_vocab, &err) != W2V_OK)
+        goto out;
+    size_t max_bytes = (size_t)(o.max_memory_gib * 1073741824.0);
+    if (w2v_model_create(&model, V, o.dim, o.train.seed, max_bytes, &err) != W2V_OK)
+        goto out;
+    if (o.train.threads > corpus->words)
+        o.train.threads = (unsigned)corpus->words; /* a thread per word at most */
+
+    progress_state ps = {.tty = isatty(STDERR_FILENO)};
+    if (!o.quiet) {
+        o.train.progress = on_progress;
+        o.train.progress_user = &ps;
+    }
+    w2v_train_stats ts;
+    if (w2v_train(corpus, &model, &o.train, &ts, &err) != W2V_OK)
+        goto out;
+    if (!o.quiet && ps.tty)
+        fputc('\n', stderr);
+
+    const char **words = malloc(V * sizeof *words);
+    if (!words) {
+        w2v_error_set(&err, W2V_ERR_NOMEM, "out of memory");
+        goto out;
+    }
+    for (size_t i = 0; i < V; i++)
+        words[i] = w2v_vocab_word(corpus->vocab, (uint32_t)i);
+    double t_write = cli_now();
+    w2v_status st = w2v_vectors_write(o.output, o.binary, V, o.dim, words, model.in,
+                                      model.stride, &err);
+    free(words);
+    if (st)
+        goto out;
+    t_write = cli_now() - t_write;
+    double wall = cli_now() - t0;
+    if (!o.quiet) {
+        fprintf(stderr,
+                "trained %llu words (%llu kept after sub-sampling) in %.1f s: "
+                "%.1fk words/s over the whole run, %.1fk words/s training; peak memory %.0f MB; "
+                "kernel %s/%s; wrote %s\n",
+                (unsigned long long)ts.words, (unsigned long long)ts.trained, wall,
+                (double)ts.words / wall / 1e3, (double)ts.words / ts.seconds / 1e3,
+                (double)cli_peak_rss() / 1e6, ts.kernel,
+                o.train.kernel == W2V_KERNEL_BATCH ? "batch" : "pair", o.output);
+        if (o.verbose)
+            fprintf(stderr,
+                    "time: read+vocabulary %.2f s (%.0f MB/s), training %.2f s, writing %.2f s; "
+                    "%.1f%% of the run outside the training kernel\n",
+                    t_read, t_read > 0 ? (double)corpus->tok.bytes / 1e6 / t_read : 0.0,
+                    ts.seconds, t_write, 100.0 * (wall - ts.seconds) / wall);
+    }
+    rc = 0;
+out:
+    if (rc)
+        fail(&err);
+    w2v_model_free(&model);
+    w2v_corpus_free(corpus);
+    w2v_tokenizer_free(tok);
+    return rc;
+}

@@ -1,0 +1,156 @@
+/*
+ * corpus.c - one pass from text to vocabulary + id stream (see corpus.h).
+ */
+#include "w2v/corpus.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct {
+    w2v_vocab *vocab;
+    int counting;       /* 1: intern and count; 0: look up in a fixed vocabulary */
+    uint32_t *ids;
+    size_t len, cap;
+    uint64_t dropped;
+    w2v_status st;      /* first failure inside the callback */
+    w2v_error *err;
+} builder;
+
+static int push(builder *b, uint32_t id)
+{
+    if (b->len == b->cap) {
+        size_t cap = b->cap ? b->cap * 2 : 1u << 16;
+        uint32_t *ids = realloc(b->ids, cap * sizeof *ids);
+        if (!ids) {
+            b->st = w2v_error_set(b->err, W2V_ERR_NOMEM,
+                                  "corpus: out of memory after %zu tokens", b->len);
+            return -1;
+        }
+        b->ids = ids;
+        b->cap = cap;
+    }
+    b->ids[b->len++] = id;
+    return 0;
+}
+
+static int on_token(void *user, const char *tok, size_t len)
+{
+    builder *b = user;
+    if (!tok) { /* sentence end: collapse repeats, none at the start */
+        if (b->len == 0 || b->ids[b->len - 1] == W2V_CORPUS_EOS)
+            return 0;
+        return push(b, W2V_CORPUS_EOS);
+    }
+    uint32_t id;
+    if (b->counting) {
+        b->st = w2v_vocab_add(b->vocab, tok, len, 1, &id, b->err);
+        if (b->st)
+            return -1;
+    } else {
+        id = w2v_vocab_find(b->vocab, tok, len);
+        if (id == W2V_VOCAB_NONE) {
+            b->dropped++;
+            return 0;
+        }
+    }
+    return push(b, id);
+}
+
+/* Map counting ids to final ids, drop the lost words, collapse sentence ends. */
+static void remap_stream(builder *b, const uint32_t *map)
+{
+    size_t out = 0;
+    for (size_t i = 0; i < b->len; i++) {
+        uint32_t id = b->ids[i];
+        if (id != W2V_CORPUS_EOS) {
+            id = map[id];
+            if (id == W2V_VOCAB_NONE) {
+                b->dropped++;
+                continue;
+            }
+        } else if (out == 0 || b->ids[out - 1] == W2V_CORPUS_EOS) {
+            continue;
+        }
+        b->ids[out++] = id;
+    }
+    while (out > 0 && b->ids[out - 1] == W2V_CORPUS_EOS)
+        out--;
+    b->len = out;
+}
+
+w2v_corpus_opts w2v_corpus_opts_default(void)
+{
+    return (w2v_corpus_opts){.min_count = 5, .max_vocab = 0, .vocab = NULL};
+}
+
+static w2v_status build(const char *path, const char *text, size_t text_len,
+                        const w2v_tokenizer *tok, const w2v_corpus_opts *opts,
+                        w2v_corpus **out, w2v_error *err)
+{
+    *out = NULL;
+    builder b = {.vocab = opts->vocab, .counting = opts->vocab == NULL, .err = err};
+    w2v_corpus *c = calloc(1, sizeof *c);
+    w2v_status st = c ? W2V_OK : w2v_error_set(err, W2V_ERR_NOMEM, "corpus: out of memory");
+    if (!st && !b.vocab)
+        st = w2v_vocab_create(&b.vocab, err);
+    if (!st) {
+        st = text ? w2v_tokenize_buffer(tok, text, text_len, on_token, &b, &c->tok, err)
+                  : w2v_tokenize_file(tok, path, on_token, &b, &c->tok, err);
+        if (!st && text) /* a buffer's end ends its last sentence, like a file's */
+            on_token(&b, NULL, 0);
+        if (b.st)
+            st = b.st; /* the callback's own error beats "interrupted" */
+    }
+    uint32_t *map = NULL;
+    if (!st)
+        st = w2v_vocab_finalize(b.vocab, opts->min_count, opts->max_vocab, &map, err);
+    if (!st) {
+        remap_stream(&b, map);
+        free(map);
+        if (c->tok.tokens == 0)
+            st = w2v_error_set(err, W2V_ERR_EMPTY, "%s: the corpus contains no words", path);
+        else if (w2v_vocab_size(b.vocab) == 0 || b.len == 0)
+            st = w2v_error_set(err, W2V_ERR_EMPTY,
+                               "%s: no word occurs at least %llu times (%llu tokens read)",
+                               path, (unsigned long long)opts->min_count,
+                               (unsigned long long)c->tok.tokens);
+    }
+    if (st) {
+        w2v_vocab_free(b.vocab);
+        free(b.ids);
+        free(c);
+        return st;
+    }
+    /* Give back the slack of the doubling growth. */
+    uint32_t *shrunk = realloc(b.ids, b.len * sizeof *b.ids);
+    c->ids = shrunk ? shrunk : b.ids;
+    c->len = b.len;
+    c->vocab = b.vocab;
+    c->dropped = b.dropped;
+    for (size_t i = 0; i < c->len; i++)
+        c->words += c->ids[i] != W2V_CORPUS_EOS;
+    *out = c;
+    return W2V_OK;
+}
+
+w2v_status w2v_corpus_build(const char *path, const w2v_tokenizer *tok,
+                            const w2v_corpus_opts *opts, w2v_corpus **out, w2v_error *err)
+{
+    return build(path, NULL, 0, tok, opts, out, err);
+}
+
+w2v_status w2v_corpus_build_mem(const char *text, size_t len, const char *name,
+                                const w2v_tokenizer *tok, const w2v_corpus_opts *opts,
+                                w2v_corpus **out, w2v_error *err)
+{
+    return build(name, text ? text : "", len, tok, opts, out, err);
+}
+
+void w2v_corpus_free(w2v_corpus *c)
+{
+    if (!c)
+        return;
+    w2v_vocab_free(c->vocab);
+    free(c->ids);
+    free(c);
+}

@@ -1,0 +1,74 @@
+/*
+ * model.c - allocation and seeded initialisation of W_E and W_out.
+ */
+#include "w2v/model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "w2v/rng.h"
+
+#define ROW_ALIGN_FLOATS 16 /* 64 bytes */
+
+static size_t padded(size_t D)
+{
+    return (D + ROW_ALIGN_FLOATS - 1) / ROW_ALIGN_FLOATS * ROW_ALIGN_FLOATS;
+}
+
+size_t w2v_model_bytes(size_t V, size_t D)
+{
+    size_t stride = padded(D);
+    if (D == 0 || V > SIZE_MAX / 2 / sizeof(float) / stride)
+        return 0;
+    return 2 * V * stride * sizeof(float);
+}
+
+w2v_status w2v_model_create(w2v_model *m, size_t V, size_t D, uint64_t seed, size_t max_bytes,
+                            w2v_error *err)
+{
+    memset(m, 0, sizeof *m);
+    if (V == 0)
+        return w2v_error_set(err, W2V_ERR_ARG, "model: empty vocabulary");
+    if (D == 0 || D > W2V_MODEL_MAX_DIM)
+        return w2v_error_set(err, W2V_ERR_ARG, "model: dimension %zu outside 1..%d", D,
+                             W2V_MODEL_MAX_DIM);
+    if (!max_bytes)
+        max_bytes = W2V_MODEL_MAX_BYTES_DEFAULT;
+    size_t bytes = w2v_model_bytes(V, D);
+    if (bytes == 0 || bytes > max_bytes)
+        return w2v_error_set(err, W2V_ERR_LIMIT,
+                             "model: %zu words x %zu dimensions need %.1f GiB, over the limit "
+                             "of %.1f GiB",
+                             V, D, (double)V * (double)padded(D) * 8.0 / 1073741824.0,
+                             (double)max_bytes / 1073741824.0);
+    m->V = V;
+    m->D = D;
+    m->stride = padded(D);
+    m->in = aligned_alloc(64, bytes / 2);
+    m->out = aligned_alloc(64, bytes / 2);
+    if (!m->in || !m->out) {
+        w2v_model_free(m);
+        return w2v_error_set(err, W2V_ERR_NOMEM, "model: cannot allocate %.1f MiB",
+                             (double)bytes / 1048576.0);
+    }
+    memset(m->out, 0, bytes / 2);
+    w2v_rng r = w2v_rng_seed(seed, 0x1D17);
+    float scale = 1.0f / (float)D;
+    for (size_t i = 0; i < V; i++) {
+        float *row = m->in + i * m->stride;
+        for (size_t d = 0; d < D; d++)
+            row[d] = (w2v_rng_float(&r) - 0.5f) * scale;
+        for (size_t d = D; d < m->stride; d++)
+            row[d] = 0.0f;
+    }
+    return W2V_OK;
+}
+
+void w2v_model_free(w2v_model *m)
+{
+    if (!m)
+        return;
+    free(m->in);
+    free(m->out);
+    m->in = m->out = NULL;
+}

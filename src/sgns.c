@@ -1,0 +1,68 @@
+/*
+ * sgns.c - scalar reference kernels and run-time selection (see sgns.h).
+ *
+ * These loops are the definition: plain, in the order of the math in
+ * sgns.h, no reassociation.  The fast variants in sgns_avx2.c must agree
+ * with them to float rounding (tests/test_sgns.c).
+ */
+#include "w2v/sgns.h"
+
+#include <math.h>
+#include <string.h>
+
+static float dot(const float *a, const float *b, size_t D)
+{
+    float s = 0.0f;
+    for (size_t d = 0; d < D; d++)
+        s += a[d] * b[d];
+    return s;
+}
+
+static void axpy(float a, const float *x, float *y, size_t D)
+{
+    for (size_t d = 0; d < D; d++)
+        y[d] += a * x[d];
+}
+
+void w2v_sgns_pair_ref(float *x, float *const *y, size_t T, size_t D, float alpha,
+                       float *scratch)
+{
+    float *dx = scratch;
+    memset(dx, 0, D * sizeof *dx);
+    for (size_t t = 0; t < T; t++) {
+        float label = t == 0 ? 1.0f : 0.0f;
+        float g = alpha * (label - w2v_sigmoid(dot(x, y[t], D)));
+        axpy(g, y[t], dx, D);
+        axpy(g, x, y[t], D);
+    }
+    axpy(1.0f, dx, x, D);
+}
+
+void w2v_sgns_batch_ref(float *const *x, size_t C, float *const *y, size_t T, size_t D,
+                        float alpha, float *scratch)
+{
+    float *dx = scratch;        /* C x D */
+    float *g = scratch + C * D; /* C x T */
+    for (size_t c = 0; c < C; c++)
+        for (size_t t = 0; t < T; t++) {
+            float label = t == 0 ? 1.0f : 0.0f;
+            g[c * T + t] = alpha * (label - w2v_sigmoid(dot(x[c], y[t], D)));
+        }
+    for (size_t c = 0; c < C; c++) {
+        memset(dx + c * D, 0, D * sizeof *dx);
+        for (size_t t = 0; t < T; t++)
+            axpy(g[c * T + t], y[t], dx + c * D, D);
+    }
+    for (size_t t = 0; t < T; t++)
+        for (size_t c = 0; c < C; c++)
+            axpy(g[c * T + t], x[c], y[t], D);
+    for (size_t c = 0; c < C; c++)
+        axpy(1.0f, dx + c * D, x[c], D);
+}
+
+w2v_sgns_kernels w2v_sgns_select(int scalar_only)
+{
+    if (!scalar_only && w2v_sgns_have_avx2())
+        return (w2v_sgns_kernels){"avx2", w2v_sgns_pair_avx2, w2v_sgns_batch_avx2};
+    return (w2v_sgns_kernels){"scalar", w2v_sgns_pair_ref, w2v_sgns_batch_ref};
+}

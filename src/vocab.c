@@ -1,0 +1,375 @@
+/*
+ * vocab.c - word interning, counts, min-count, frequency sort, save/load.
+ *
+ * DESIGN: entries live in one growing array indexed by id; word bytes live
+ * in an arena of large blocks (pointers stay valid as it grows); the hash
+ * table holds id + 1 (0 = empty) and is rebuilt at twice the size when half
+ * full.  Each entry keeps its 64-bit hash so rebuilding never rehashes
+ * bytes.  Finalize sorts the entry array itself and rebuilds the table.
+ */
+#include "w2v/vocab.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "w2v/atomic_file.h"
+
+/* Arena block: large enough that a 200k-word vocabulary takes a few. */
+#define ARENA_BLOCK (1u << 20)
+#define INITIAL_SLOTS 1024u
+
+typedef struct {
+    char *word;
+    uint64_t count;
+    uint64_t hash;
+    uint32_t len;
+    uint32_t first_seen; /* id at first appearance: the tie-break of the sort */
+} entry;
+
+typedef struct block {
+    struct block *next;
+    size_t used, cap;
+    char data[];
+} block;
+
+struct w2v_vocab {
+    entry *e;
+    size_t n, cap;
+    uint32_t *slots; /* id + 1, 0 = empty */
+    size_t nslots;   /* power of two */
+    block *arena;
+    uint64_t total;
+};
+
+/* 64-bit hash of a byte string: 8 bytes at a time, multiply-xorshift mixing. */
+static uint64_t hash_bytes(const char *s, size_t len)
+{
+    const uint64_t m = 0x9E3779B97F4A7C15ull;
+    uint64_t h = 0x243F6A8885A308D3ull ^ (len * m);
+    while (len >= 8) {
+        uint64_t k;
+        memcpy(&k, s, 8);
+        h = (h ^ (k * m)) * 0xBF58476D1CE4E5B9ull;
+        h ^= h >> 29;
+        s += 8;
+        len -= 8;
+    }
+    uint64_t k = 0;
+    memcpy(&k, s, len);
+    h = (h ^ (k * m)) * 0x94D049BB133111EBull;
+    h ^= h >> 31;
+    h *= 0xBF58476D1CE4E5B9ull;
+    return h ^ (h >> 32);
+}
+
+w2v_status w2v_vocab_create(w2v_vocab **out, w2v_error *err)
+{
+    w2v_vocab *v = calloc(1, sizeof *v);
+    if (v) {
+        v->nslots = INITIAL_SLOTS;
+        v->slots = calloc(v->nslots, sizeof *v->slots);
+    }
+    if (!v || !v->slots) {
+        free(v);
+        *out = NULL;
+        return w2v_error_set(err, W2V_ERR_NOMEM, "vocabulary: out of memory");
+    }
+    *out = v;
+    return W2V_OK;
+}
+
+void w2v_vocab_free(w2v_vocab *v)
+{
+    if (!v)
+        return;
+    for (block *b = v->arena, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    free(v->slots);
+    free(v->e);
+    free(v);
+}
+
+static char *arena_copy(w2v_vocab *v, const char *s, size_t len)
+{
+    block *b = v->arena;
+    if (!b || b->cap - b->used < len + 1) {
+        size_t cap = len + 1 > ARENA_BLOCK ? len + 1 : ARENA_BLOCK;
+        b = malloc(sizeof *b + cap);
+        if (!b)
+            return NULL;
+        b->next = v->arena;
+        b->used = 0;
+        b->cap = cap;
+        v->arena = b;
+    }
+    char *p = b->data + b->used;
+    memcpy(p, s, len);
+    p[len] = '\0';
+    b->used += len + 1;
+    return p;
+}
+
+/* Slot index where word is, or the empty slot where it would go. */
+static size_t probe(const w2v_vocab *v, const char *word, size_t len, uint64_t h)
+{
+    size_t mask = v->nslots - 1;
+    for (size_t i = (size_t)h & mask;; i = (i + 1) & mask) {
+        uint32_t s = v->slots[i];
+        if (s == 0)
+            return i;
+        const entry *e = &v->e[s - 1];
+        if (e->hash == h && e->len == len && memcmp(e->word, word, len) == 0)
+            return i;
+    }
+}
+
+static int rebuild_table(w2v_vocab *v, size_t nslots)
+{
+    uint32_t *slots = calloc(nslots, sizeof *slots);
+    if (!slots)
+        return -1;
+    free(v->slots);
+    v->slots = slots;
+    v->nslots = nslots;
+    size_t mask = nslots - 1;
+    for (size_t id = 0; id < v->n; id++) {
+        size_t i = (size_t)v->e[id].hash & mask;
+        while (slots[i])
+            i = (i + 1) & mask;
+        slots[i] = (uint32_t)(id + 1);
+    }
+    return 0;
+}
+
+w2v_status w2v_vocab_add(w2v_vocab *v, const char *word, size_t len, uint64_t count,
+                         uint32_t *id, w2v_error *err)
+{
+    if (len == 0 || len > W2V_VOCAB_MAX_WORD_BYTES)
+        return w2v_error_set(err, W2V_ERR_LIMIT, "vocabulary: word of %zu bytes (limit %d)",
+                             len, W2V_VOCAB_MAX_WORD_BYTES);
+    uint64_t h = hash_bytes(word, len);
+    size_t slot = probe(v, word, len, h);
+    uint32_t s = v->slots[slot];
+    if (s) {
+        entry *e = &v->e[s - 1];
+        e->count = e->count > UINT64_MAX - count ? UINT64_MAX : e->count + count;
+        v->total = v->total > UINT64_MAX - count ? UINT64_MAX : v->total + count;
+        *id = s - 1;
+        return W2V_OK;
+    }
+    if (memchr(word, '\0', len))
+        return w2v_error_set(err, W2V_ERR_ARG, "vocabulary: word contains a NUL byte");
+    if (v->n >= W2V_VOCAB_MAX_WORDS)
+        return w2v_error_set(err, W2V_ERR_LIMIT, "vocabulary: more than %u distinct words",
+                             (unsigned)W2V_VOCAB_MAX_WORDS);
+    if (v->n == v->cap) {
+        size_t cap = v->cap ? v->cap * 2 : 1024;
+        entry *e = realloc(v->e, cap * sizeof *e);
+        if (!e)
+            return w2v_error_set(err, W2V_ERR_NOMEM, "vocabulary: out of memory");
+        v->e = e;
+        v->cap = cap;
+    }
+    char *copy = arena_copy(v, word, len);
+    if (!copy)
+        return w2v_error_set(err, W2V_ERR_NOMEM, "vocabulary: out of memory");
+    entry *e = &v->e[v->n];
+    *e = (entry){.word = copy, .count = count, .hash = h, .len = (uint32_t)len,
+                 .first_seen = (uint32_t)v->n};
+    v->slots[slot] = (uint32_t)(v->n + 1);
+    *id = (uint32_t)v->n++;
+    v->total = v->total > UINT64_MAX - count ? UINT64_MAX : v->total + count;
+    if (v->n * 2 > v->nslots && rebuild_table(v, v->nslots * 2) != 0)
+        return w2v_error_set(err, W2V_ERR_NOMEM, "vocabulary: out of memory");
+    return W2V_OK;
+}
+
+uint32_t w2v_vocab_find(const w2v_vocab *v, const char *word, size_t len)
+{
+    if (len == 0 || len > W2V_VOCAB_MAX_WORD_BYTES)
+        return W2V_VOCAB_NONE;
+    uint32_t s = v->slots[probe(v, word, len, hash_bytes(word, len))];
+    return s ? s - 1 : W2V_VOCAB_NONE;
+}
+
+size_t w2v_vocab_size(const w2v_vocab *v) { return v->n; }
+const char *w2v_vocab_word(const w2v_vocab *v, uint32_t id) { return v->e[id].word; }
+uint64_t w2v_vocab_count(const w2v_vocab *v, uint32_t id) { return v->e[id].count; }
+uint64_t w2v_vocab_total(const w2v_vocab *v) { return v->total; }
+
+static int by_count_desc(const void *pa, const void *pb)
+{
+    const entry *a = pa, *b = pb;
+    if (a->count != b->count)
+        return a->count > b->count ? -1 : 1;
+    return a->first_seen < b->first_seen ? -1 : a->first_seen > b->first_seen;
+}
+
+w2v_status w2v_vocab_finalize(w2v_vocab *v, uint64_t min_count, size_t max_vocab,
+                              uint32_t **remap, w2v_error *err)
+{
+    size_t old_n = v->n;
+    uint32_t *map = NULL;
+    if (remap) {
+        *remap = NULL;
+        map = malloc((old_n ? old_n : 1) * sizeof *map);
+        if (!map)
+            return w2v_error_set(err, W2V_ERR_NOMEM, "vocabulary: out of memory");
+    }
+    /* first_seen equals the counting id (entries are appended in id order),
+     * so after filtering and sorting it still says where each entry came from. */
+    size_t kept = 0;
+    for (size_t i = 0; i < old_n; i++)
+        if (v->e[i].count >= min_count)
+            v->e[kept++] = v->e[i];
+    qsort(v->e, kept, sizeof *v->e, by_count_desc);
+    if (max_vocab && kept > max_vocab)
+        kept = max_vocab;
+    if (map) {
+        for (size_t i = 0; i < old_n; i++)
+            map[i] = W2V_VOCAB_NONE;
+        for (size_t i = 0; i < kept; i++)
+            map[v->e[i].first_seen] = (uint32_t)i;
+    }
+    v->n = kept;
+    v->total = 0;
+    for (size_t i = 0; i < kept; i++) {
+        v->e[i].first_seen = (uint32_t)i; /* the new order is the new "first seen" */
+        v->total = v->total > UINT64_MAX - v->e[i].count ? UINT64_MAX : v->total + v->e[i].count;
+    }
+    size_t nslots = INITIAL_SLOTS;
+    while (nslots < 2 * kept + 2)
+        nslots *= 2;
+    if (rebuild_table(v, nslots) != 0) {
+        free(map);
+        return w2v_error_set(err, W2V_ERR_NOMEM, "vocabulary: out of memory");
+    }
+    if (remap)
+        *remap = map;
+    return W2V_OK;
+}
+
+w2v_status w2v_vocab_save(const w2v_vocab *v, const char *path, w2v_error *err)
+{
+    w2v_afile *af;
+    FILE *fp;
+    w2v_status st = w2v_afile_open(path, &af, &fp, err);
+    if (st)
+        return st;
+    for (size_t i = 0; i < v->n; i++)
+        fprintf(fp, "%s %llu\n", v->e[i].word, (unsigned long long)v->e[i].count);
+    return w2v_afile_commit(af, err);
+}
+
+w2v_status w2v_vocab_load_mem(const char *data, size_t len, const char *name, w2v_vocab **out,
+                              w2v_error *err)
+{
+    *out = NULL;
+    w2v_vocab *v;
+    w2v_status st = w2v_vocab_create(&v, err);
+    if (st)
+        return st;
+    size_t line = 0, pos = 0;
+    while (pos < len) {
+        line++;
+        const char *s = data + pos;
+        const char *nl = memchr(s, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - s) : len - pos;
+        pos += n + (nl != NULL);
+        if (n && s[n - 1] == '\r')
+            n--;
+        if (n == 0 && pos >= len)
+            break; /* a trailing blank line */
+        const char *sp = n ? memchr(s, ' ', n) : NULL;
+        if (!sp || sp == s) {
+            st = w2v_error_set(err, W2V_ERR_FORMAT,
+                               "%s:%zu: expected \"word count\"", name, line);
+            break;
+        }
+        size_t wlen = (size_t)(sp - s);
+        const char *num = sp + 1, *end = s + n;
+        uint64_t count = 0;
+        int digits = 0, overflow = 0;
+        for (const char *q = num; q < end; q++, digits++) {
+            if (*q < '0' || *q > '9') {
+                digits = -1;
+                break;
+            }
+            unsigned d = (unsigned)(*q - '0');
+            if (count > (UINT64_MAX - d) / 10)
+                overflow = 1;
+            count = count * 10 + d;
+        }
+        if (digits <= 0 || overflow) {
+            st = w2v_error_set(err, W2V_ERR_FORMAT,
+                               "%s:%zu: count is not a non-negative integer: \"%.*s\"", name,
+                               line, (int)(end - num > 40 ? 40 : end - num), num);
+            break;
+        }
+        if (memchr(s, '\0', wlen)) {
+            st = w2v_error_set(err, W2V_ERR_FORMAT, "%s:%zu: word contains a NUL byte", name,
+                               line);
+            break;
+        }
+        if (w2v_vocab_find(v, s, wlen) != W2V_VOCAB_NONE) {
+            st = w2v_error_set(err, W2V_ERR_FORMAT, "%s:%zu: duplicate word \"%.*s\"", name,
+                               line, (int)(wlen > 60 ? 60 : wlen), s);
+            break;
+        }
+        uint32_t id;
+        st = w2v_vocab_add(v, s, wlen, count, &id, err);
+        if (st) {
+            char why[W2V_ERROR_MSG_MAX];
+            snprintf(why, sizeof why, "%s", err ? err->msg : "");
+            w2v_error_set(err, st, "%s:%zu: %s", name, line, why);
+            break;
+        }
+    }
+    if (st == W2V_OK && v->n == 0)
+        st = w2v_error_set(err, W2V_ERR_EMPTY, "%s: vocabulary file has no words", name);
+    if (st) {
+        w2v_vocab_free(v);
+        return st;
+    }
+    *out = v;
+    return W2V_OK;
+}
+
+w2v_status w2v_vocab_load(const char *path, w2v_vocab **out, w2v_error *err)
+{
+    *out = NULL;
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return w2v_error_set(err, W2V_ERR_IO, "%s: %s", path, strerror(errno));
+    char *buf = NULL;
+    size_t len = 0, cap = 0;
+    w2v_status st = W2V_OK;
+    for (;;) {
+        if (cap - len < 65536) {
+            cap = cap ? cap * 2 : 1 << 20;
+            char *nb = realloc(buf, cap);
+            if (!nb) {
+                st = w2v_error_set(err, W2V_ERR_NOMEM, "%s: out of memory", path);
+                break;
+            }
+            buf = nb;
+        }
+        size_t got = fread(buf + len, 1, cap - len, fp);
+        len += got;
+        if (got == 0) {
+            if (ferror(fp))
+                st = w2v_error_set(err, W2V_ERR_IO, "%s: read error at byte %zu (%s)", path,
+                                   len, strerror(errno));
+            break;
+        }
+    }
+    fclose(fp);
+    if (st == W2V_OK)
+        st = w2v_vocab_load_mem(buf, len, path, out, err);
+    free(buf);
+    return st;
+}

@@ -1,0 +1,142 @@
+/*
+ * test_sgns.c - the update kernels: gradient vs. finite differences, and
+ * every fast variant against its scalar reference.
+ */
+#include "t.h"
+
+#include <stdlib.h>
+
+#include "w2v/rng.h"
+#include "w2v/sgns.h"
+
+/* Shapes: C contexts x D, T targets x D; row 0 of y is the positive. */
+#define D 37 /* odd on purpose: exercises the SIMD tails */
+#define C 6
+#define T 4
+
+static double sigm(double z) { return 1.0 / (1.0 + exp(-z)); }
+
+/* Loss of one batch in double: -sum_c [log s(x_c.y_0) + sum_t>0 log s(-x_c.y_t)]. */
+static double loss(const float *x, size_t nc, const float *y)
+{
+    double L = 0;
+    for (size_t c = 0; c < nc; c++)
+        for (size_t t = 0; t < T; t++) {
+            double s = 0;
+            for (size_t d = 0; d < D; d++)
+                s += (double)x[c * D + d] * y[t * D + d];
+            L -= log(t == 0 ? sigm(s) : sigm(-s));
+        }
+    return L;
+}
+
+static void fill(float *v, size_t n, w2v_rng *r, float scale)
+{
+    for (size_t i = 0; i < n; i++)
+        v[i] = (w2v_rng_float(r) - 0.5f) * scale;
+}
+
+/* A step of size alpha must equal -alpha * gradient (taken at the old values). */
+static void check_gradient(int batch)
+{
+    w2v_rng r = w2v_rng_seed(42, batch);
+    size_t nc = batch ? C : 1;
+    float x[C * D], y[T * D], x0[C * D], y0[T * D], scratch[C * (D + T)];
+    fill(x, nc * D, &r, 1.0f);
+    fill(y, T * D, &r, 1.0f);
+    memcpy(x0, x, sizeof x);
+    memcpy(y0, y, sizeof y);
+    float *xr[C], *yr[T];
+    for (size_t c = 0; c < nc; c++)
+        xr[c] = x + c * D;
+    for (size_t t = 0; t < T; t++)
+        yr[t] = y + t * D;
+    const float alpha = 1e-3f;
+    if (batch)
+        w2v_sgns_batch_ref(xr, nc, yr, T, D, alpha, scratch);
+    else
+        w2v_sgns_pair_ref(xr[0], yr, T, D, alpha, scratch);
+    double worst = 0;
+    const double h = 1e-3;
+    for (int which = 0; which < 2; which++) {
+        float *p0 = which ? y0 : x0, *p1 = which ? y : x;
+        size_t n = which ? T * D : nc * D;
+        for (size_t i = 0; i < n; i++) {
+            float keep = p0[i];
+            p0[i] = keep + (float)h;
+            double up = loss(x0, nc, y0);
+            p0[i] = keep - (float)h;
+            double down = loss(x0, nc, y0);
+            p0[i] = keep;
+            double grad = (up - down) / (2 * h);
+            double step = (p1[i] - p0[i]) / -alpha;
+            double e = fabs(step - grad);
+            if (e > worst)
+                worst = e;
+        }
+    }
+    T_CHECK(worst < 2e-2, "%s kernel: step differs from -alpha*gradient by %g", batch ? "batch" : "pair", worst);
+}
+
+/* Fast variants agree with the references, including repeated rows. */
+static void check_fast_vs_ref(void)
+{
+    if (!w2v_sgns_have_avx2()) {
+        printf("no AVX2 on this CPU: fast kernels are the references\n");
+        return;
+    }
+    for (size_t dim = 1; dim <= 130; dim += 7) {
+        w2v_rng r = w2v_rng_seed(7, dim);
+        size_t n = (C + T) * dim;
+        float *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+        float *s = malloc(C * (dim + T) * sizeof *s);
+        fill(a, n, &r, 2.0f);
+        memcpy(b, a, n * sizeof *a);
+        float *xa[C], *ya[T], *xb[C], *yb[T];
+        for (size_t c = 0; c < C; c++) {
+            size_t row = c == 3 ? 1 : c; /* context 3 repeats context 1 */
+            xa[c] = a + row * dim;
+            xb[c] = b + row * dim;
+        }
+        for (size_t t = 0; t < T; t++) {
+            size_t row = C + (t == 3 ? 2 : t); /* negative 3 repeats negative 2 */
+            ya[t] = a + row * dim;
+            yb[t] = b + row * dim;
+        }
+        w2v_sgns_batch_ref(xa, C, ya, T, dim, 0.05f, s);
+        w2v_sgns_batch_avx2(xb, C, yb, T, dim, 0.05f, s);
+        double worst = 0;
+        for (size_t i = 0; i < n; i++)
+            worst = fmax(worst, fabs((double)a[i] - b[i]));
+        T_CHECK(worst < 1e-5, "batch avx2 vs ref, D=%zu: max diff %g", dim, worst);
+        w2v_sgns_pair_ref(xa[0], ya, T, dim, 0.05f, s);
+        w2v_sgns_pair_avx2(xb[0], yb, T, dim, 0.05f, s);
+        worst = 0;
+        for (size_t i = 0; i < n; i++)
+            worst = fmax(worst, fabs((double)a[i] - b[i]));
+        T_CHECK(worst < 1e-5, "pair avx2 vs ref, D=%zu: max diff %g", dim, worst);
+        free(a);
+        free(b);
+        free(s);
+    }
+}
+
+static void check_sigmoid(void)
+{
+    T_NEAR(w2v_sigmoid(0.0f), 0.5, 1e-7);
+    T_NEAR(w2v_sigmoid(2.0f), sigm(2.0), 1e-6);
+    T_TRUE(w2v_sigmoid(-200.0f) == 0.0f);
+    T_TRUE(w2v_sigmoid(200.0f) == 1.0f);
+    T_TRUE(!isnan(w2v_sigmoid(-1e30f)));
+}
+
+int main(void)
+{
+    check_gradient(0);
+    check_gradient(1);
+    check_fast_vs_ref();
+    check_sigmoid();
+    w2v_sgns_kernels k = w2v_sgns_select(1);
+    T_STREQ(k.name, "scalar");
+    return T_DONE();
+}

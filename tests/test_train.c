@@ -1,0 +1,162 @@
+/*
+ * test_train.c - corpus building and training end to end, in memory:
+ * planted-structure quality for both kernels and several threads,
+ * bit-identical runs with one thread and a seed, and argument checks.
+ */
+#include "t.h"
+
+#include <stdlib.h>
+
+#include "planted.h"
+#include "w2v/corpus.h"
+#include "w2v/model.h"
+#include "w2v/train.h"
+
+static w2v_corpus *make_corpus(const char *text, size_t len, uint64_t min_count)
+{
+    w2v_tokenize_opts to = w2v_tokenize_opts_default();
+    w2v_tokenizer *tok;
+    w2v_corpus *c = NULL;
+    T_OK(w2v_tokenizer_create(&to, &tok, NULL));
+    w2v_corpus_opts co = w2v_corpus_opts_default();
+    co.min_count = min_count;
+    w2v_error err;
+    w2v_corpus_build_mem(text, len, "mem", tok, &co, &c, &err);
+    w2v_tokenizer_free(tok);
+    return c;
+}
+
+static void test_corpus(void)
+{
+    const char *text = "a b c a\n\n b a x\r\nc a b   a\n";
+    w2v_corpus *c = make_corpus(text, strlen(text), 2);
+    T_TRUE(c != NULL);
+    if (!c)
+        return;
+    /* a:5 b:3 c:2 x:1 (dropped) */
+    T_EQ(w2v_vocab_size(c->vocab), 3);
+    T_STREQ(w2v_vocab_word(c->vocab, 0), "a");
+    T_EQ(c->words, 10);
+    T_EQ(c->dropped, 1);
+    /* stream: a b c a | b a | c a b a  with EOS between sentences */
+    uint32_t want[] = {0, 1, 2, 0, W2V_CORPUS_EOS, 1, 0, W2V_CORPUS_EOS, 2, 0, 1, 0};
+    T_EQ(c->len, sizeof want / sizeof *want);
+    T_TRUE(c->len == sizeof want / sizeof *want && !memcmp(c->ids, want, sizeof want));
+    w2v_corpus_free(c);
+    T_TRUE(make_corpus("a b c\n", 6, 2) == NULL); /* nothing reaches min-count */
+    T_TRUE(make_corpus("", 0, 1) == NULL);
+}
+
+static double train_planted(w2v_kernel kernel, unsigned threads, int scalar, w2v_model *keep)
+{
+    size_t len;
+    char *text = planted_corpus(3000, 11, &len);
+    w2v_corpus *c = make_corpus(text, len, 1);
+    free(text);
+    w2v_model m;
+    T_OK(w2v_model_create(&m, w2v_vocab_size(c->vocab), 24, 3, 0, NULL));
+    w2v_train_opts o = w2v_train_opts_default();
+    o.kernel = kernel;
+    o.threads = threads;
+    o.scalar_only = scalar;
+    o.epochs = 3;
+    o.sample = 1e-3;
+    w2v_train_stats ts;
+    w2v_error err;
+    T_OK(w2v_train(c, &m, &o, &ts, &err));
+    T_EQ(ts.words, 3 * c->words);
+    size_t V = m.V;
+    char **words = malloc(V * sizeof *words);
+    for (size_t i = 0; i < V; i++)
+        words[i] = (char *)w2v_vocab_word(c->vocab, (uint32_t)i);
+    double score = planted_score(words, m.in, V, m.D, m.stride);
+    free(words);
+    w2v_corpus_free(c);
+    if (keep)
+        *keep = m;
+    else
+        w2v_model_free(&m);
+    return score;
+}
+
+static void test_quality(void)
+{
+    w2v_model untrained;
+    size_t len;
+    char *text = planted_corpus(3000, 11, &len);
+    w2v_corpus *c = make_corpus(text, len, 1);
+    free(text);
+    T_OK(w2v_model_create(&untrained, w2v_vocab_size(c->vocab), 24, 3, 0, NULL));
+    char **words = malloc(untrained.V * sizeof *words);
+    for (size_t i = 0; i < untrained.V; i++)
+        words[i] = (char *)w2v_vocab_word(c->vocab, (uint32_t)i);
+    double base = planted_score(words, untrained.in, untrained.V, 24, untrained.stride);
+    T_CHECK(base < 0.4, "untrained vectors already score %.2f: the test cannot fail", base);
+    free(words);
+    w2v_model_free(&untrained);
+    w2v_corpus_free(c);
+    struct { w2v_kernel k; unsigned threads; int scalar; const char *name; } runs[] = {
+        {W2V_KERNEL_BATCH, 1, 0, "batch, 1 thread"},
+        {W2V_KERNEL_PAIR, 1, 0, "pair, 1 thread"},
+        {W2V_KERNEL_BATCH, 3, 0, "batch, 3 threads"},
+        {W2V_KERNEL_PAIR, 2, 1, "pair, scalar, 2 threads"},
+        {W2V_KERNEL_BATCH, 2, 1, "batch, scalar, 2 threads"},
+    };
+    for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
+        double s = train_planted(runs[i].k, runs[i].threads, runs[i].scalar, NULL);
+        T_CHECK(s >= 0.95, "%s: planted score %.3f < 0.95", runs[i].name, s);
+    }
+}
+
+static void test_determinism(void)
+{
+    w2v_model a, b;
+    train_planted(W2V_KERNEL_BATCH, 1, 0, &a);
+    train_planted(W2V_KERNEL_BATCH, 1, 0, &b);
+    size_t bytes = a.V * a.stride * sizeof(float);
+    T_CHECK(memcmp(a.in, b.in, bytes) == 0 && memcmp(a.out, b.out, bytes) == 0,
+            "two one-thread runs with one seed differ");
+    w2v_model_free(&a);
+    w2v_model_free(&b);
+}
+
+static void test_checks(void)
+{
+    w2v_train_opts o = w2v_train_opts_default();
+    w2v_error err;
+    o.window = 0;
+    T_EQ(w2v_train_check(&o, &err), W2V_ERR_ARG);
+    T_TRUE(strstr(err.msg, "window") != NULL);
+    o = w2v_train_opts_default();
+    o.alpha = -1;
+    T_EQ(w2v_train_check(&o, &err), W2V_ERR_ARG);
+    o = w2v_train_opts_default();
+    o.sample = 2;
+    T_EQ(w2v_train_check(&o, &err), W2V_ERR_ARG);
+    o = w2v_train_opts_default();
+    o.threads = 0;
+    T_EQ(w2v_train_check(&o, &err), W2V_ERR_ARG);
+    w2v_model m;
+    T_EQ(w2v_model_create(&m, 10, 0, 1, 0, &err), W2V_ERR_ARG);
+    T_EQ(w2v_model_create(&m, 100000000, 10000, 1, 0, &err), W2V_ERR_LIMIT);
+    T_TRUE(strstr(err.msg, "GiB") != NULL);
+    T_OK(w2v_model_create(&m, 3, 5, 1, 0, &err));
+    int in_range = 1;
+    for (size_t i = 0; i < 3; i++)
+        for (size_t d = 0; d < m.stride; d++) {
+            float v = m.in[i * m.stride + d];
+            in_range &= d < 5 ? (v >= -0.1f && v < 0.1f) : v == 0.0f;
+            in_range &= m.out[i * m.stride + d] == 0.0f;
+        }
+    T_TRUE(in_range);
+    w2v_model_free(&m);
+}
+
+int main(void)
+{
+    test_corpus();
+    test_quality();
+    test_determinism();
+    test_checks();
+    return T_DONE();
+}

@@ -1,0 +1,134 @@
+/*
+ * test_vocab.c - interning, counting, finalize order, save/load and bad files.
+ */
+#include "t.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "w2v/vocab.h"
+
+static void add(w2v_vocab *v, const char *w, uint64_t n)
+{
+    uint32_t id;
+    T_OK(w2v_vocab_add(v, w, strlen(w), n, &id, NULL));
+}
+
+static void test_counts_and_order(void)
+{
+    w2v_vocab *v;
+    T_OK(w2v_vocab_create(&v, NULL));
+    add(v, "b", 3);
+    add(v, "a", 3);
+    add(v, "rare", 1);
+    add(v, "top", 10);
+    add(v, "a", 1); /* a: 4 */
+    T_EQ(w2v_vocab_size(v), 4);
+    T_EQ(w2v_vocab_count(v, w2v_vocab_find(v, "a", 1)), 4);
+    T_EQ(w2v_vocab_find(v, "zz", 2), W2V_VOCAB_NONE);
+    uint32_t *map;
+    T_OK(w2v_vocab_finalize(v, 2, 0, &map, NULL));
+    T_EQ(w2v_vocab_size(v), 3);
+    T_STREQ(w2v_vocab_word(v, 0), "top");
+    T_STREQ(w2v_vocab_word(v, 1), "a");
+    T_STREQ(w2v_vocab_word(v, 2), "b");
+    T_EQ(map[0], 2);                /* b was counting id 0 */
+    T_EQ(map[2], W2V_VOCAB_NONE);   /* rare dropped */
+    T_EQ(w2v_vocab_find(v, "b", 1), 2);
+    T_EQ(w2v_vocab_total(v), 17);
+    free(map);
+    T_OK(w2v_vocab_finalize(v, 1, 2, NULL, NULL)); /* max-vocab */
+    T_EQ(w2v_vocab_size(v), 2);
+    T_EQ(w2v_vocab_find(v, "b", 1), W2V_VOCAB_NONE);
+    w2v_vocab_free(v);
+}
+
+/* Ties keep first-seen order; many words force the table to grow. */
+static void test_growth_and_ties(void)
+{
+    w2v_vocab *v;
+    T_OK(w2v_vocab_create(&v, NULL));
+    char w[32];
+    int added = 0;
+    uint32_t id;
+    for (int i = 0; i < 50000; i++) {
+        snprintf(w, sizeof w, "w%d", i);
+        added += w2v_vocab_add(v, w, strlen(w), 1 + (i % 3 == 0), &id, NULL) == W2V_OK;
+    }
+    T_EQ(added, 50000);
+    T_EQ(w2v_vocab_size(v), 50000);
+    int found = 0;
+    for (int i = 0; i < 50000; i += 97) {
+        snprintf(w, sizeof w, "w%d", i);
+        found += w2v_vocab_find(v, w, strlen(w)) == (uint32_t)i;
+    }
+    T_EQ(found, (50000 + 96) / 97);
+    T_OK(w2v_vocab_finalize(v, 1, 0, NULL, NULL));
+    T_STREQ(w2v_vocab_word(v, 0), "w0");
+    T_STREQ(w2v_vocab_word(v, 1), "w3");
+    T_STREQ(w2v_vocab_word(v, 16667), "w1");
+    w2v_vocab_free(v);
+}
+
+static void test_bytes(void)
+{
+    w2v_vocab *v;
+    uint32_t id;
+    T_OK(w2v_vocab_create(&v, NULL));
+    T_OK(w2v_vocab_add(v, "\xff\xfe", 2, 1, &id, NULL));
+    T_EQ(w2v_vocab_add(v, "a\0b", 3, 1, &id, NULL), W2V_ERR_ARG);
+    T_EQ(w2v_vocab_add(v, "", 0, 1, &id, NULL), W2V_ERR_LIMIT);
+    w2v_vocab_free(v);
+}
+
+static void expect_bad(const char *text, const char *needle)
+{
+    w2v_vocab *v;
+    w2v_error err;
+    w2v_status st = w2v_vocab_load_mem(text, strlen(text), "vocab.txt", &v, &err);
+    T_CHECK(st != W2V_OK && v == NULL, "accepted bad vocabulary \"%s\"", text);
+    if (st != W2V_OK)
+        T_CHECK(strstr(err.msg, needle) != NULL, "message \"%s\" lacks \"%s\"", err.msg, needle);
+}
+
+static void test_load(void)
+{
+    w2v_vocab *v;
+    const char *good = "the 10\r\nof 7\n\xc3\xa9t\xc3\xa9 3\n";
+    T_OK(w2v_vocab_load_mem(good, strlen(good), "v", &v, NULL));
+    T_EQ(w2v_vocab_size(v), 3);
+    T_EQ(w2v_vocab_count(v, w2v_vocab_find(v, "of", 2)), 7);
+    /* save then load gives the same words and counts */
+    char path[] = "/tmp/w2v-vocab-XXXXXX";
+    int fd = mkstemp(path);
+    close(fd);
+    T_OK(w2v_vocab_save(v, path, NULL));
+    w2v_vocab *back;
+    T_OK(w2v_vocab_load(path, &back, NULL));
+    T_EQ(w2v_vocab_size(back), 3);
+    T_STREQ(w2v_vocab_word(back, 2), "\xc3\xa9t\xc3\xa9");
+    T_EQ(w2v_vocab_count(back, 2), 3);
+    unlink(path);
+    w2v_vocab_free(back);
+    w2v_vocab_free(v);
+    expect_bad("the 10\nof -3\n", "vocab.txt:2");
+    expect_bad("the ten\n", "vocab.txt:1");
+    expect_bad("the\n", "vocab.txt:1");
+    expect_bad("the 1\nthe 2\n", "duplicate");
+    expect_bad("the 99999999999999999999999\n", "vocab.txt:1");
+    expect_bad("", "no words");
+    expect_bad(" 5\n", "vocab.txt:1");
+    w2v_error err;
+    T_EQ(w2v_vocab_load("/nonexistent/vocab", &v, &err), W2V_ERR_IO);
+    T_TRUE(strstr(err.msg, "/nonexistent/vocab") != NULL);
+    T_TRUE(w2v_vocab_load("/tmp", &v, &err) != W2V_OK);
+}
+
+int main(void)
+{
+    test_counts_and_order();
+    test_growth_and_ties();
+    test_bytes();
+    test_load();
+    return T_DONE();
+}
