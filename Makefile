@@ -49,7 +49,7 @@ help:
 	@echo "make clean        remove build outputs"
 	@echo "Variables: CC=clang, OPT='-O3 -march=native', CFLAGS=..."
 
-$(OBJ)/%.o: src/%.c $(wildcard include/w2v/*.h) | $(OBJ)/cli
+$(OBJ)/%.o: src/%.c $(wildcard include/w2v/*.h src/*.h) | $(OBJ)/cli
 	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
 
 $(OBJ)/cli/%.o: src/cli/%.c $(wildcard include/w2v/*.h src/cli/*.h) | $(OBJ)/cli

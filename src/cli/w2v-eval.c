@@ -1,0 +1,563 @@
+/*
+ * w2v-eval - score word vectors on analogy and word-similarity files.
+ *
+ * DESIGN: argv -> options -> library calls -> a table (or JSON lines).  The
+ * evaluation files are read and parsed before the vector file, so a bad
+ * file is reported in milliseconds, and only as many vector rows are read
+ * as the largest restriction needs (30,000 for analogies by default).  A
+ * file that fails is reported on stderr and skipped; the exit status is 1
+ * if any file failed, 2 for a usage error.
+ */
+#include <dirent.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "w2v/atomic_file.h"
+#include "w2v/eval.h"
+#include "w2v/vecio.h"
+
+static const char *prog = "w2v-eval";
+
+static void usage(FILE *f)
+{
+    fprintf(f,
+            "usage: w2v-eval [options] VECTORS FILE|DIR...\n"
+            "Scores word vectors (word2vec binary or text) on analogy files (': section'\n"
+            "lines, then 'a b c d' questions) and similarity files ('word1 word2 score').\n"
+            "A directory stands for the files in it.  The kind of each file is detected.\n"
+            "  -restrict N      analogies use the N most frequent words (default 30000, 0 = all)\n"
+            "  -sim-restrict N  the same for similarity pairs (default 300000, as gensim)\n"
+            "  -method add|mul  3CosAdd (default) or 3CosMul (Levy & Goldberg 2014)\n"
+            "  -case upper|lower|none  fold case before matching (default upper)\n"
+            "  -dummy           count questions/pairs with unknown words as wrong / 0\n"
+            "                   (gensim's dummy4unknown); default: skip them\n"
+            "  -kind auto|analogy|similarity  force the file kind (default auto)\n"
+            "  -binary 0|1      force the vector file format (default: detect)\n"
+            "  -threads N       threads for analogies (default: all cores)\n"
+            "  -json            one JSON object per file on stdout instead of tables\n"
+            "  -answers FILE    write every analogy question's answer to FILE (TSV)\n"
+            "  -h, --help       this text\n"
+            "Example: w2v-eval vectors.bin questions-words.txt data/similarity\n");
+}
+
+typedef struct {
+    size_t restrict_ana, restrict_sim;
+    int method, fold, dummy, kind, format, json;
+    unsigned threads;
+    const char *answers; /* TSV of every question's answer, or NULL */
+} opts_t;
+
+typedef struct {
+    char *path;
+    w2v_eval_kind kind;
+    w2v_analogies *q;
+    w2v_pairs *p;
+    int failed;
+    /* results for the summary */
+    w2v_tally all;
+    w2v_sim_result sim;
+} item_t;
+
+typedef struct {
+    item_t *v;
+    size_t n, cap;
+} items_t;
+
+static int add_item(items_t *it, const char *path)
+{
+    if (it->n == it->cap) {
+        size_t cap = it->cap ? 2 * it->cap : 16;
+        item_t *nv = realloc(it->v, cap * sizeof *nv);
+        if (!nv)
+            return -1;
+        it->v = nv;
+        it->cap = cap;
+    }
+    memset(&it->v[it->n], 0, sizeof it->v[it->n]);
+    it->v[it->n].path = strdup(path);
+    if (!it->v[it->n].path)
+        return -1;
+    it->n++;
+    return 0;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The regular files of a directory, sorted; hidden files and *.md skipped. */
+static int add_dir(items_t *it, const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (!d) {
+        cli_error(prog, "%s: cannot open directory", dir);
+        return -1;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    struct dirent *e;
+    int rc = 0;
+    while ((e = readdir(d)) != NULL) {
+        size_t len = strlen(e->d_name);
+        if (e->d_name[0] == '.' || (len > 3 && strcmp(e->d_name + len - 3, ".md") == 0))
+            continue;
+        size_t plen = strlen(dir) + len + 2;
+        char *path = malloc(plen);
+        if (!path) {
+            rc = -1;
+            break;
+        }
+        snprintf(path, plen, "%s/%s", dir, e->d_name);
+        struct stat st;
+        if (stat(path, &st) != 0 || !S_ISREG(st.st_mode)) {
+            free(path);
+            continue;
+        }
+        if (n == cap) {
+            cap = cap ? 2 * cap : 32;
+            char **nn = realloc(names, cap * sizeof *nn);
+            if (!nn) {
+                free(path);
+                rc = -1;
+                break;
+            }
+            names = nn;
+        }
+        names[n++] = path;
+    }
+    closedir(d);
+    qsort(names, n, sizeof *names, cmp_str);
+    for (size_t i = 0; i < n; i++) {
+        if (rc == 0 && add_item(it, names[i]) != 0)
+            rc = -1;
+        free(names[i]);
+    }
+    free(names);
+    if (rc == 0 && n == 0) {
+        cli_error(prog, "%s: no files in directory", dir);
+        rc = -1;
+    }
+    return rc;
+}
+
+/* ---- output ------------------------------------------------------------------- */
+
+static void json_str(const char *s)
+{
+    putchar('"');
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+        if (*p == '"' || *p == '\\')
+            printf("\\%c", *p);
+        else if (*p < 0x20)
+            printf("\\u%04x", *p);
+        else
+            putchar(*p);
+    }
+    putchar('"');
+}
+
+static void json_num(double x)
+{
+    if (isfinite(x))
+        printf("%.10g", x);
+    else
+        printf("null");
+}
+
+static void json_tally(const char *name, const w2v_tally *t)
+{
+    printf("{");
+    if (name) {
+        printf("\"name\":");
+        json_str(name);
+        printf(",");
+    }
+    printf("\"correct\":%zu,\"seen\":%zu,\"total\":%zu}", t->correct, t->seen, t->total);
+}
+
+static const char *base(const char *path)
+{
+    const char *s = strrchr(path, '/');
+    return s && s[1] ? s + 1 : path;
+}
+
+static const char *case_name(int fold)
+{
+    return fold == W2V_CASE_UPPER ? "upper" : fold == W2V_CASE_LOWER ? "lower" : "none";
+}
+
+static void table_row(const char *name, const w2v_tally *t, int dummy)
+{
+    size_t den = dummy ? t->total : t->seen;
+    printf("  %-34.34s %7zu %7zu %7zu ", name, t->correct, t->seen, t->total);
+    if (den)
+        printf("  %6.2f %%\n", 100.0 * w2v_tally_accuracy(t, dummy));
+    else
+        printf("       -\n");
+}
+
+static void print_analogy(const opts_t *o, const item_t *it, const w2v_analogies *q,
+                          const w2v_analogy_result *r, size_t rows, size_t D)
+{
+    if (o->json) {
+        printf("{\"file\":");
+        json_str(it->path);
+        printf(",\"kind\":\"analogy\",\"method\":\"%s\",\"restrict\":%zu,\"case\":\"%s\","
+               "\"dummy\":%s,\"sections\":[",
+               o->method == W2V_ANALOGY_MUL ? "mul" : "add", rows, case_name(o->fold),
+               o->dummy ? "true" : "false");
+        for (size_t s = 0; s < r->nsections; s++) {
+            if (s)
+                putchar(',');
+            json_tally(w2v_analogies_section_name(q, s), &r->sections[s]);
+        }
+        printf("],\"semantic\":");
+        if (r->has_split)
+            json_tally(NULL, &r->semantic);
+        else
+            printf("null");
+        printf(",\"syntactic\":");
+        if (r->has_split)
+            json_tally(NULL, &r->syntactic);
+        else
+            printf("null");
+        printf(",\"total\":");
+        json_tally(NULL, &r->all);
+        printf(",\"accuracy\":");
+        json_num(w2v_tally_accuracy(&r->all, o->dummy));
+        printf(",\"coverage\":");
+        json_num(r->all.total ? (double)r->all.seen / (double)r->all.total : 0.0);
+        printf("}\n");
+        return;
+    }
+    printf("%s: analogies, %s, %zu words x %zu-d, case %s%s\n", base(it->path),
+           o->method == W2V_ANALOGY_MUL ? "3CosMul" : "3CosAdd", rows, D, case_name(o->fold),
+           o->dummy ? ", unknown words count as wrong" : "");
+    printf("  %-34s %7s %7s %7s   %s\n", "section", "correct", "seen", "total", "accuracy");
+    for (size_t s = 0; s < r->nsections; s++) {
+        const char *name = w2v_analogies_section_name(q, s);
+        table_row(*name ? name : "(no section)", &r->sections[s], o->dummy);
+    }
+    if (r->has_split) {
+        table_row("semantic", &r->semantic, o->dummy);
+        table_row("syntactic", &r->syntactic, o->dummy);
+    }
+    table_row("total", &r->all, o->dummy);
+    printf("  questions seen: %zu / %zu (%.1f %%)\n\n", r->all.seen, r->all.total,
+           r->all.total ? 100.0 * (double)r->all.seen / (double)r->all.total : 0.0);
+}
+
+static void print_similarity(const opts_t *o, const item_t *it, const w2v_sim_result *r,
+                             size_t rows)
+{
+    if (o->json) {
+        printf("{\"file\":");
+        json_str(it->path);
+        printf(",\"kind\":\"similarity\",\"restrict\":%zu,\"case\":\"%s\",\"dummy\":%s,"
+               "\"pairs\":%zu,\"used\":%zu,\"oov\":%zu,\"spearman\":",
+               rows, case_name(o->fold), o->dummy ? "true" : "false", r->pairs, r->used, r->oov);
+        json_num(r->spearman);
+        printf(",\"pearson\":");
+        json_num(r->pearson);
+        printf("}\n");
+        return;
+    }
+    printf("%s: similarity, %zu pairs, %zu used, %zu with unknown words (%.1f %%)\n",
+           base(it->path), r->pairs, r->used, r->oov,
+           r->pairs ? 100.0 * (double)r->oov / (double)r->pairs : 0.0);
+    printf("  spearman rho %.4f   pearson r %.4f\n\n", r->spearman, r->pearson);
+}
+
+static void print_summary(const opts_t *o, const items_t *its)
+{
+    printf("summary\n  %-30s %-10s %10s %17s\n", "file", "kind", "score", "coverage");
+    for (size_t i = 0; i < its->n; i++) {
+        const item_t *it = &its->v[i];
+        if (it->failed) {
+            printf("  %-30.30s %-10s %10s\n", base(it->path), "-", "failed");
+        } else if (it->kind == W2V_EVAL_ANALOGY) {
+            if (o->dummy ? it->all.total : it->all.seen)
+                printf("  %-30.30s %-10s %8.2f %% %8zu / %-6zu\n", base(it->path), "analogy",
+                       100.0 * w2v_tally_accuracy(&it->all, o->dummy), it->all.seen, it->all.total);
+            else
+                printf("  %-30.30s %-10s %10s %8zu / %-6zu\n", base(it->path), "analogy", "-",
+                       it->all.seen, it->all.total);
+        } else {
+            printf("  %-30.30s %-10s %10.4f %8zu / %-6zu\n", base(it->path), "similarity",
+                   it->sim.spearman, it->sim.used, it->sim.pairs);
+        }
+    }
+}
+
+/* One line per question: where it is, its words, the answer and the verdict
+ * (correct, wrong, or skipped for a word outside the first `rows` words). */
+static void write_answers(FILE *f, const w2v_space *sp, const item_t *it,
+                          const w2v_analogy_result *r, size_t rows)
+{
+    for (size_t i = 0; i < w2v_analogies_count(it->q); i++) {
+        const char *w[4];
+        size_t sec, line;
+        w2v_analogies_get(it->q, i, w, &sec, &line);
+        long a = r->answer[i], d = w2v_space_find(sp, w[3], rows);
+        const char *verdict = "skipped";
+        int known = 1;
+        for (int k = 0; k < 4; k++)
+            known &= w2v_space_find(sp, w[k], rows) >= 0;
+        if (known)
+            verdict = a >= 0 && (long)w2v_space_canon(sp, (size_t)a) == d ? "correct" : "wrong";
+        fprintf(f, "%s\t%s\t%zu\t%s\t%s\t%s\t%s\t%s\t%s\n", it->path,
+                w2v_analogies_section_name(it->q, sec), line, w[0], w[1], w[2], w[3],
+                a >= 0 ? w2v_space_word(sp, (size_t)a) : "-", verdict);
+    }
+}
+
+/* ---- main --------------------------------------------------------------------- */
+
+static const char *need_value(int argc, char **argv, int *i)
+{
+    if (*i + 1 >= argc) {
+        cli_error(prog, "option %s needs a value (see -h)", argv[*i]);
+        return NULL;
+    }
+    return argv[++*i];
+}
+
+/* The program; everything it allocates hangs off its and *spp, which main
+ * frees whatever way this returns. */
+static int run(int argc, char **argv, items_t *its, w2v_space **spp)
+{
+    opts_t o = {30000, 300000, W2V_ANALOGY_ADD, W2V_CASE_UPPER, 0, -1, W2V_FORMAT_AUTO, 0,
+                cli_ncores(), NULL};
+    const char *vec_path = NULL;
+    int only_files = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i], *v;
+        uint64_t u;
+        if (!only_files && a[0] == '-' && a[1]) {
+            if (!strcmp(a, "--")) {
+                only_files = 1;
+            } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
+                usage(stdout);
+                return 0;
+            } else if (!strcmp(a, "-restrict") || !strcmp(a, "-sim-restrict")) {
+                if (!(v = need_value(argc, argv, &i)))
+                    return 2;
+                if (cli_parse_u64(v, 0, UINT32_MAX, &u) != 0) {
+                    cli_error(prog, "%s: '%s' is not a number of words (0 = all)", a, v);
+                    return 2;
+                }
+                *(a[1] == 'r' ? &o.restrict_ana : &o.restrict_sim) = (size_t)u;
+            } else if (!strcmp(a, "-method")) {
+                if (!(v = need_value(argc, argv, &i)))
+                    return 2;
+                if (!strcmp(v, "add"))
+                    o.method = W2V_ANALOGY_ADD;
+                else if (!strcmp(v, "mul"))
+                    o.method = W2V_ANALOGY_MUL;
+                else {
+                    cli_error(prog, "-method: '%s' is not add or mul", v);
+                    return 2;
+                }
+            } else if (!strcmp(a, "-case")) {
+                if (!(v = need_value(argc, argv, &i)))
+                    return 2;
+                if (!strcmp(v, "upper"))
+                    o.fold = W2V_CASE_UPPER;
+                else if (!strcmp(v, "lower"))
+                    o.fold = W2V_CASE_LOWER;
+                else if (!strcmp(v, "none"))
+                    o.fold = W2V_CASE_NONE;
+                else {
+                    cli_error(prog, "-case: '%s' is not upper, lower or none", v);
+                    return 2;
+                }
+            } else if (!strcmp(a, "-kind")) {
+                if (!(v = need_value(argc, argv, &i)))
+                    return 2;
+                if (!strcmp(v, "auto"))
+                    o.kind = -1;
+                else if (!strcmp(v, "analogy"))
+                    o.kind = W2V_EVAL_ANALOGY;
+                else if (!strcmp(v, "similarity"))
+                    o.kind = W2V_EVAL_SIMILARITY;
+                else {
+                    cli_error(prog, "-kind: '%s' is not auto, analogy or similarity", v);
+                    return 2;
+                }
+            } else if (!strcmp(a, "-binary")) {
+                if (!(v = need_value(argc, argv, &i)))
+                    return 2;
+                if (cli_parse_u64(v, 0, 1, &u) != 0) {
+                    cli_error(prog, "-binary: '%s' is not 0 or 1", v);
+                    return 2;
+                }
+                o.format = u ? W2V_FORMAT_BINARY : W2V_FORMAT_TEXT;
+            } else if (!strcmp(a, "-threads")) {
+                if (!(v = need_value(argc, argv, &i)))
+                    return 2;
+                if (cli_parse_u64(v, 1, 1024, &u) != 0) {
+                    cli_error(prog, "-threads: '%s' is not a number from 1 to 1024", v);
+                    return 2;
+                }
+                o.threads = (unsigned)u;
+            } else if (!strcmp(a, "-answers")) {
+                if (!(v = need_value(argc, argv, &i)))
+                    return 2;
+                o.answers = v;
+            } else if (!strcmp(a, "-dummy")) {
+                o.dummy = 1;
+            } else if (!strcmp(a, "-json")) {
+                o.json = 1;
+            } else {
+                cli_error(prog, "unknown option %s (see -h)", a);
+                return 2;
+            }
+            continue;
+        }
+        if (!vec_path) {
+            vec_path = a;
+            continue;
+        }
+        struct stat st;
+        if (stat(a, &st) == 0 && S_ISDIR(st.st_mode)) {
+            if (add_dir(its, a) != 0)
+                return 1;
+        } else if (add_item(its, a) != 0) {
+            cli_error(prog, "out of memory");
+            return 1;
+        }
+    }
+    if (!vec_path || its->n == 0) {
+        usage(stderr);
+        return 2;
+    }
+
+    /* Parse every evaluation file first: errors surface before the load. */
+    int failed = 0, any_ana = 0, any_sim = 0;
+    for (size_t i = 0; i < its->n; i++) {
+        item_t *it = &its->v[i];
+        w2v_error err;
+        char *data;
+        size_t len;
+        w2v_status st = w2v_eval_read_file(it->path, &data, &len, &err);
+        if (st == W2V_OK) {
+            it->kind = o.kind >= 0 ? (w2v_eval_kind)o.kind : w2v_eval_detect(data, len);
+            st = it->kind == W2V_EVAL_ANALOGY
+                     ? w2v_analogies_parse(data, len, it->path, &it->q, &err)
+                     : w2v_pairs_parse(data, len, it->path, &it->p, &err);
+            free(data);
+        }
+        if (st != W2V_OK) {
+            cli_error(prog, "%s", err.msg);
+            it->failed = failed = 1;
+            continue;
+        }
+        any_ana |= it->kind == W2V_EVAL_ANALOGY;
+        any_sim |= it->kind == W2V_EVAL_SIMILARITY;
+    }
+    if (!any_ana && !any_sim)
+        return 1;
+
+    /* Read only the rows some evaluation can use. */
+    size_t need = 0;
+    int all_rows = 0;
+    if (any_ana) {
+        all_rows |= o.restrict_ana == 0;
+        need = o.restrict_ana > need ? o.restrict_ana : need;
+    }
+    if (any_sim) {
+        all_rows |= o.restrict_sim == 0;
+        need = o.restrict_sim > need ? o.restrict_sim : need;
+    }
+    if (all_rows)
+        need = 0;
+    double t0 = cli_now();
+    w2v_vectors *vec = NULL;
+    w2v_space *sp = NULL;
+    w2v_error err;
+    if (w2v_vectors_read(vec_path, o.format, need, &vec, &err) != W2V_OK ||
+        w2v_space_create(vec, need, (w2v_case)o.fold, spp, &err) != W2V_OK) {
+        cli_error(prog, "%s", err.msg);
+        w2v_vectors_free(vec);
+        return 1;
+    }
+    sp = *spp;
+    w2v_vectors_free(vec);
+    double t1 = cli_now();
+    size_t R = w2v_space_rows(sp), D = w2v_space_dim(sp);
+    if (!o.json)
+        printf("%s: %zu words x %zu-d read in %.2f s\n\n", vec_path, R, D, t1 - t0);
+
+    w2v_afile *af = NULL;
+    FILE *afp = NULL;
+    if (o.answers) {
+        if (w2v_afile_open(o.answers, &af, &afp, &err) != W2V_OK) {
+            cli_error(prog, "%s", err.msg);
+            return 1;
+        }
+        fprintf(afp, "file\tsection\tline\ta\tb\tc\td\tanswer\tresult\n");
+    }
+    for (size_t i = 0; i < its->n; i++) {
+        item_t *it = &its->v[i];
+        if (it->failed)
+            continue;
+        if (it->kind == W2V_EVAL_ANALOGY) {
+            w2v_analogy_opts ao = w2v_analogy_opts_default();
+            ao.method = (w2v_analogy_method)o.method;
+            ao.restrict_rows = o.restrict_ana;
+            ao.dummy = o.dummy;
+            ao.threads = o.threads;
+            w2v_analogy_result r;
+            if (w2v_analogies_eval(sp, it->q, &ao, &r, &err) != W2V_OK) {
+                cli_error(prog, "%s: %s", it->path, err.msg);
+                it->failed = failed = 1;
+                continue;
+            }
+            it->all = r.all;
+            size_t rows = o.restrict_ana && o.restrict_ana < R ? o.restrict_ana : R;
+            print_analogy(&o, it, it->q, &r, rows, D);
+            if (afp)
+                write_answers(afp, sp, it, &r, rows);
+            w2v_analogy_result_free(&r);
+        } else {
+            if (w2v_pairs_eval(sp, it->p, o.restrict_sim, o.dummy, &it->sim, &err) != W2V_OK) {
+                cli_error(prog, "%s: %s", it->path, err.msg);
+                it->failed = failed = 1;
+                continue;
+            }
+            size_t rows = o.restrict_sim && o.restrict_sim < R ? o.restrict_sim : R;
+            print_similarity(&o, it, &it->sim, rows);
+        }
+    }
+    if (af && w2v_afile_commit(af, &err) != W2V_OK) {
+        cli_error(prog, "%s", err.msg);
+        failed = 1;
+    }
+    double t2 = cli_now();
+    if (!o.json) {
+        if (its->n > 1)
+            print_summary(&o, its);
+        printf("evaluated in %.2f s (%u threads), %.2f s in all\n", t2 - t1, o.threads, t2 - t0);
+    }
+    return failed ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    items_t its = {0};
+    w2v_space *sp = NULL;
+    int rc = run(argc, argv, &its, &sp);
+    for (size_t i = 0; i < its.n; i++) {
+        w2v_analogies_free(its.v[i].q);
+        w2v_pairs_free(its.v[i].p);
+        free(its.v[i].path);
+    }
+    free(its.v);
+    w2v_space_free(sp);
+    return rc;
+}
