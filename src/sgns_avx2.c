@@ -106,9 +106,53 @@ AVX2 static void scores(const float *x, float *const *y, size_t T, size_t D, flo
 }
 
 /*
- * Batch: every d-chunk of 8 floats is loaded once per pass and the sums over
- * t (for dX) or over c (for dY) stay in a register, so each pass reads its
- * rows once and writes each result row once.
+ * out[0..D) = (base ? base : 0) + sum_k w[k * ws] * rows[k][0..D).
+ * 32 floats per pass keep four accumulators in registers, so each weight is
+ * broadcast once per 32 floats and each row chunk is loaded exactly once.
+ * out may equal base (an in-place update of a row).
+ */
+AVX2 static void combine(float *out, const float *base, float *const *rows, const float *w,
+                         size_t ws, size_t n, size_t D)
+{
+    size_t d = 0;
+    for (; d + 32 <= D; d += 32) {
+        __m256 a0, a1, a2, a3;
+        if (base) {
+            a0 = _mm256_loadu_ps(base + d), a1 = _mm256_loadu_ps(base + d + 8);
+            a2 = _mm256_loadu_ps(base + d + 16), a3 = _mm256_loadu_ps(base + d + 24);
+        } else {
+            a0 = a1 = a2 = a3 = _mm256_setzero_ps();
+        }
+        for (size_t k = 0; k < n; k++) {
+            __m256 wk = _mm256_set1_ps(w[k * ws]);
+            const float *r = rows[k] + d;
+            a0 = _mm256_fmadd_ps(wk, _mm256_loadu_ps(r), a0);
+            a1 = _mm256_fmadd_ps(wk, _mm256_loadu_ps(r + 8), a1);
+            a2 = _mm256_fmadd_ps(wk, _mm256_loadu_ps(r + 16), a2);
+            a3 = _mm256_fmadd_ps(wk, _mm256_loadu_ps(r + 24), a3);
+        }
+        _mm256_storeu_ps(out + d, a0);
+        _mm256_storeu_ps(out + d + 8, a1);
+        _mm256_storeu_ps(out + d + 16, a2);
+        _mm256_storeu_ps(out + d + 24, a3);
+    }
+    for (; d + 8 <= D; d += 8) {
+        __m256 a = base ? _mm256_loadu_ps(base + d) : _mm256_setzero_ps();
+        for (size_t k = 0; k < n; k++)
+            a = _mm256_fmadd_ps(_mm256_set1_ps(w[k * ws]), _mm256_loadu_ps(rows[k] + d), a);
+        _mm256_storeu_ps(out + d, a);
+    }
+    for (; d < D; d++) {
+        float a = base ? base[d] : 0.0f;
+        for (size_t k = 0; k < n; k++)
+            a += w[k * ws] * rows[k][d];
+        out[d] = a;
+    }
+}
+
+/*
+ * Batch: scores four targets at a time, then dX = G Y into scratch (reads
+ * the old Y), then Y += G^T X in place (reads the old X), then X += dX.
  */
 AVX2 void w2v_sgns_batch_avx2(float *const *x, size_t C, float *const *y, size_t T, size_t D,
                               float alpha, float *scratch)
@@ -121,35 +165,10 @@ AVX2 void w2v_sgns_batch_avx2(float *const *x, size_t C, float *const *y, size_t
         float label = i % T == 0 ? 1.0f : 0.0f;
         g[i] = alpha * (label - w2v_sigmoid(g[i]));
     }
-    size_t D8 = D & ~(size_t)7;
-    for (size_t c = 0; c < C; c++) {
-        const float *gc = g + c * T;
-        float *out = dx + c * D;
-        for (size_t d = 0; d < D8; d += 8) {
-            __m256 acc = _mm256_setzero_ps();
-            for (size_t t = 0; t < T; t++)
-                acc = _mm256_fmadd_ps(_mm256_set1_ps(gc[t]), _mm256_loadu_ps(y[t] + d), acc);
-            _mm256_storeu_ps(out + d, acc);
-        }
-        for (size_t d = D8; d < D; d++) {
-            float s = 0.0f;
-            for (size_t t = 0; t < T; t++)
-                s += gc[t] * y[t][d];
-            out[d] = s;
-        }
-    }
-    for (size_t t = 0; t < T; t++) {
-        float *yt = y[t];
-        for (size_t d = 0; d < D8; d += 8) {
-            __m256 acc = _mm256_loadu_ps(yt + d);
-            for (size_t c = 0; c < C; c++)
-                acc = _mm256_fmadd_ps(_mm256_set1_ps(g[c * T + t]), _mm256_loadu_ps(x[c] + d), acc);
-            _mm256_storeu_ps(yt + d, acc);
-        }
-        for (size_t d = D8; d < D; d++)
-            for (size_t c = 0; c < C; c++)
-                yt[d] += g[c * T + t] * x[c][d];
-    }
+    for (size_t c = 0; c < C; c++)
+        combine(dx + c * D, NULL, y, g + c * T, 1, T, D);
+    for (size_t t = 0; t < T; t++)
+        combine(y[t], y[t], x, g + t, T, C, D);
     for (size_t c = 0; c < C; c++)
         axpy(1.0f, dx + c * D, x[c], D);
 }

@@ -119,7 +119,9 @@ static void train_span(worker *wk, const uint32_t *span, size_t n, float alpha)
 {
     const shared *sh = wk->sh;
     const w2v_model *m = sh->model;
-    size_t D = m->D, stride = m->stride;
+    /* Kernels run over D rounded up to 8: rows are padded to the stride with
+     * zeros that stay zero (0 + g * 0), so the SIMD loops need no tail. */
+    size_t D = (m->D + 7) & ~(size_t)7, stride = m->stride;
     unsigned window = sh->opts->window;
     int batch = sh->opts->kernel == W2V_KERNEL_BATCH;
     /* Batch mode runs one centre word ahead: the targets of word i + 1 are
@@ -305,7 +307,7 @@ w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train
         w->x = malloc(rows * sizeof *w->x);
         w->y = malloc(rows * sizeof *w->y);
         w->y_next = malloc(rows * sizeof *w->y_next);
-        w->scratch = aligned_alloc(64, (rows * (model->D + rows) * sizeof(float) + 63) / 64 * 64);
+        w->scratch = aligned_alloc(64, (rows * (model->stride + rows) * sizeof(float) + 63) / 64 * 64);
         if (!w->span || !w->x || !w->y || !w->y_next || !w->scratch)
             st = w2v_error_set(err, W2V_ERR_NOMEM, "training: out of memory");
     }

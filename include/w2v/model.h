@@ -4,7 +4,9 @@
  *
  * Shapes: V words x D dimensions, rows padded to `stride` floats (a multiple
  * of 16, i.e. 64 bytes) so every row starts on a cache line and SIMD loads
- * of a row never straddle two rows' lines.  Both matrices are 64-byte
+ * of a row never straddle two rows' lines.  The padding starts at zero in
+ * both matrices and stays zero under the SGNS updates (0 + g * 0), so the
+ * trainer runs its kernels over D rounded up to 8 floats, without tails.  Both matrices are 64-byte
  * aligned.  W_E starts uniform in [-0.5/D, 0.5/D) from a seeded generator,
  * W_out at zero, as in word2vec.c.
  */
