@@ -23,7 +23,12 @@ size_t w2v_model_bytes(size_t V, size_t D)
     return 2 * V * stride * sizeof(float);
 }
 
-w2v_status w2v_model_create(w2v_model *m, size_t V, size_t D, uint64_t seed, size_t max_bytes,
+w2v_model_opts w2v_model_opts_default(void)
+{
+    return (w2v_model_opts){.seed = 1, .init_range = W2V_MODEL_INIT_RANGE_DEFAULT, .max_bytes = 0};
+}
+
+w2v_status w2v_model_create(w2v_model *m, size_t V, size_t D, const w2v_model_opts *opts,
                             w2v_error *err)
 {
     memset(m, 0, sizeof *m);
@@ -32,8 +37,10 @@ w2v_status w2v_model_create(w2v_model *m, size_t V, size_t D, uint64_t seed, siz
     if (D == 0 || D > W2V_MODEL_MAX_DIM)
         return w2v_error_set(err, W2V_ERR_ARG, "model: dimension %zu outside 1..%d", D,
                              W2V_MODEL_MAX_DIM);
-    if (!max_bytes)
-        max_bytes = W2V_MODEL_MAX_BYTES_DEFAULT;
+    if (!(opts->init_range > 0 && opts->init_range <= 1e6))
+        return w2v_error_set(err, W2V_ERR_ARG, "model: init range %g outside (0, 1e6]",
+                             opts->init_range);
+    size_t max_bytes = opts->max_bytes ? opts->max_bytes : W2V_MODEL_MAX_BYTES_DEFAULT;
     size_t bytes = w2v_model_bytes(V, D);
     if (bytes == 0 || bytes > max_bytes)
         return w2v_error_set(err, W2V_ERR_LIMIT,
@@ -52,8 +59,8 @@ w2v_status w2v_model_create(w2v_model *m, size_t V, size_t D, uint64_t seed, siz
                              (double)bytes / 1048576.0);
     }
     memset(m->out, 0, bytes / 2);
-    w2v_rng r = w2v_rng_seed(seed, 0x1D17);
-    float scale = 1.0f / (float)D;
+    w2v_rng r = w2v_rng_seed(opts->seed, 0x1D17);
+    float scale = (float)(2.0 * opts->init_range / (double)D);
     for (size_t i = 0; i < V; i++) {
         float *row = m->in + i * m->stride;
         for (size_t d = 0; d < D; d++)

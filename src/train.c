@@ -35,12 +35,14 @@ typedef struct {
     alignas(64) atomic_uint_fast64_t done;  /* own cache line: every thread adds to it */
     alignas(64) atomic_uint finished;
     atomic_int abort;        /* set when start-up failed half way */
+    atomic_int pause;        /* workers stop at the next span and save their state */
 } shared;
 
 typedef struct {
     alignas(64) shared *sh;
     unsigned id;
     size_t begin, end;       /* shard of corpus->ids */
+    w2v_worker_state st;     /* where this worker stands; saved when it pauses */
     w2v_rng rng;
     uint32_t *span;          /* W2V_TRAIN_SPAN kept ids */
     float **x, **y, **y_next; /* row pointers handed to the kernels */
@@ -164,6 +166,12 @@ static void train_span(worker *wk, const uint32_t *span, size_t n, float alpha)
     }
 }
 
+/*
+ * A worker runs from its saved state (epoch, position, generator, words not
+ * yet published, learning rate) until its shard is done for every epoch or
+ * a pause, stop or abort is seen at a span boundary; then it saves the same
+ * state, so training resumed from it continues exactly where it left off.
+ */
 static void *work(void *arg)
 {
     worker *wk = arg;
@@ -171,39 +179,52 @@ static void *work(void *arg)
     const uint32_t *ids = sh->corpus->ids;
     const uint32_t *keep = sh->keep;
     atomic_int *stop = sh->opts->stop;
-    uint64_t pending = 0;
-    float alpha = (float)alpha_at(sh, atomic_load(&sh->done));
-    for (unsigned epoch = 0; epoch < sh->opts->epochs; epoch++) {
-        size_t pos = wk->begin;
-        while (pos < wk->end) {
-            if (atomic_load_explicit(&sh->abort, memory_order_relaxed) ||
-                (stop && atomic_load_explicit(stop, memory_order_relaxed)))
-                goto out;
-            size_t n = 0;
-            uint64_t raw = 0;
-            while (pos < wk->end && n < W2V_TRAIN_SPAN) {
-                uint32_t id = ids[pos++];
-                if (id == W2V_CORPUS_EOS)
-                    break;
-                raw++;
-                uint32_t thr = keep[id];
-                if (thr != W2V_SUBSAMPLE_ALWAYS && (uint32_t)w2v_rng_next(&wk->rng) >= thr)
-                    continue;
-                wk->span[n++] = id;
-            }
-            pending += raw;
-            if (pending >= W2V_TRAIN_CHUNK) {
-                uint64_t done = atomic_fetch_add(&sh->done, pending) + pending;
-                pending = 0;
-                alpha = (float)alpha_at(sh, done);
-            }
-            wk->trained += n;
-            if (n > 1)
-                train_span(wk, wk->span, n, alpha);
+    w2v_worker_state *st = &wk->st;
+    wk->rng.s = st->rng;
+    uint64_t pending = st->pending;
+    float alpha = st->alpha;
+    size_t pos = st->pos;
+    while (st->epoch < sh->opts->epochs) {
+        if (pos >= wk->end) {
+            st->epoch++;
+            pos = wk->begin;
+            continue;
         }
+        if (atomic_load_explicit(&sh->pause, memory_order_relaxed) ||
+            atomic_load_explicit(&sh->abort, memory_order_relaxed) ||
+            (stop && atomic_load_explicit(stop, memory_order_relaxed)))
+            break;
+        size_t n = 0;
+        uint64_t raw = 0;
+        while (pos < wk->end && n < W2V_TRAIN_SPAN) {
+            uint32_t id = ids[pos++];
+            if (id == W2V_CORPUS_EOS)
+                break;
+            raw++;
+            uint32_t thr = keep[id];
+            if (thr != W2V_SUBSAMPLE_ALWAYS && (uint32_t)w2v_rng_next(&wk->rng) >= thr)
+                continue;
+            wk->span[n++] = id;
+        }
+        pending += raw;
+        if (pending >= W2V_TRAIN_CHUNK) {
+            uint64_t done = atomic_fetch_add(&sh->done, pending) + pending;
+            pending = 0;
+            alpha = (float)alpha_at(sh, done);
+        }
+        wk->trained += n;
+        if (n > 1)
+            train_span(wk, wk->span, n, alpha);
     }
-out:
-    atomic_fetch_add(&sh->done, pending);
+    if (st->epoch >= sh->opts->epochs) { /* finished: publish the rest */
+        atomic_fetch_add(&sh->done, pending);
+        pending = 0;
+        pos = wk->end;
+    }
+    st->pos = pos;
+    st->pending = pending;
+    st->alpha = alpha;
+    st->rng = wk->rng.s;
     atomic_fetch_add(&sh->finished, 1u);
     return NULL;
 }
@@ -224,7 +245,7 @@ static size_t shard_cut(const w2v_corpus *c, unsigned i, unsigned n)
     return pos;
 }
 
-static void report(shared *sh, w2v_progress_fn fn, void *user, double t0)
+static void report(shared *sh, w2v_progress_fn fn, void *user, double t0, uint64_t done0)
 {
     w2v_progress p = {0};
     p.words_done = atomic_load(&sh->done);
@@ -234,7 +255,7 @@ static void report(shared *sh, w2v_progress_fn fn, void *user, double t0)
     p.fraction = p.words_total ? (double)p.words_done / (double)p.words_total : 1.0;
     p.alpha = alpha_at(sh, p.words_done);
     p.elapsed = now() - t0;
-    p.words_per_sec = p.elapsed > 0 ? (double)p.words_done / p.elapsed : 0.0;
+    p.words_per_sec = p.elapsed > 0 ? (double)(p.words_done - done0) / p.elapsed : 0.0;
     p.eta = p.words_per_sec > 0 ? (double)(p.words_total - p.words_done) / p.words_per_sec : 0.0;
     uint64_t per_epoch = sh->corpus->words ? sh->corpus->words : 1;
     p.epoch = (unsigned)(p.words_done / per_epoch) + 1;
@@ -255,8 +276,61 @@ static void free_workers(worker *wk, unsigned n)
     free(wk);
 }
 
+w2v_status w2v_train_state_init(w2v_train_state *state, unsigned threads, w2v_error *err)
+{
+    state->threads = threads;
+    state->saved = 0;
+    state->words_done = 0;
+    state->workers = calloc(threads ? threads : 1, sizeof *state->workers);
+    if (!state->workers)
+        return w2v_error_set(err, W2V_ERR_NOMEM, "training state: out of memory");
+    return W2V_OK;
+}
+
+void w2v_train_state_free(w2v_train_state *state)
+{
+    if (state) {
+        free(state->workers);
+        state->workers = NULL;
+    }
+}
+
+/* Start (or restart) every worker; on failure stop those that started. */
+static w2v_status start_workers(worker *wk, unsigned nt, shared *sh, w2v_error *err)
+{
+    atomic_store(&sh->finished, 0u);
+    atomic_store(&sh->pause, 0);
+    for (unsigned i = 0; i < nt; i++) {
+        wk[i].started = pthread_create(&wk[i].thread, NULL, work, &wk[i]) == 0;
+        if (!wk[i].started) {
+            atomic_store(&sh->abort, 1);
+            for (unsigned j = 0; j < i; j++)
+                pthread_join(wk[j].thread, NULL);
+            return w2v_error_set(err, W2V_ERR_NOMEM, "training: cannot start thread %u", i + 1);
+        }
+    }
+    return W2V_OK;
+}
+
+static void join_workers(worker *wk, unsigned nt)
+{
+    for (unsigned i = 0; i < nt; i++)
+        if (wk[i].started)
+            pthread_join(wk[i].thread, NULL);
+}
+
+/* Copy the workers' saved states out (for a checkpoint or the caller). */
+static void collect_state(const shared *sh, const worker *wk, unsigned nt, w2v_train_state *out)
+{
+    out->threads = nt;
+    out->saved = 1;
+    out->words_done = atomic_load(&sh->done);
+    for (unsigned i = 0; i < nt; i++)
+        out->workers[i] = wk[i].st;
+}
+
 w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train_opts *opts,
-                     w2v_train_stats *stats, w2v_error *err)
+                     w2v_train_state *state, w2v_train_stats *stats, w2v_error *err)
 {
     w2v_status st = w2v_train_check(opts, err);
     if (st)
@@ -264,6 +338,10 @@ w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train
     size_t V = w2v_vocab_size(corpus->vocab);
     if (model->V != V)
         return w2v_error_set(err, W2V_ERR_ARG, "model has %zu rows for %zu words", model->V, V);
+    if (state && state->workers && state->threads != opts->threads)
+        return w2v_error_set(err, W2V_ERR_ARG, "saved state has %u threads, options %u",
+                             state->threads, opts->threads);
+    int resume = state && state->workers && state->saved;
     shared *sh = aligned_alloc(64, (sizeof *sh + 63) / 64 * 64);
     uint64_t *counts = malloc(V * sizeof *counts);
     if (!sh || !counts) {
@@ -280,6 +358,7 @@ w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train
     atomic_init(&sh->done, 0);
     atomic_init(&sh->finished, 0);
     atomic_init(&sh->abort, 0);
+    atomic_init(&sh->pause, 0);
     for (size_t i = 0; i < V; i++)
         counts[i] = w2v_vocab_count(corpus->vocab, (uint32_t)i);
     sh->keep = malloc(V * sizeof *sh->keep);
@@ -302,53 +381,80 @@ w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train
         w->id = i;
         w->begin = shard_cut(corpus, i, nt);
         w->end = shard_cut(corpus, i + 1, nt);
-        w->rng = w2v_rng_seed(opts->seed, 1 + i);
+        if (resume) {
+            w->st = state->workers[i];
+            if (w->st.pos < w->begin || w->st.pos > w->end || w->st.epoch > opts->epochs)
+                st = w2v_error_set(err, W2V_ERR_ARG, "saved state of thread %u does not fit "
+                                   "this corpus", i + 1);
+        } else {
+            w->st = (w2v_worker_state){.pos = w->begin, .rng = w2v_rng_seed(opts->seed, 1 + i).s,
+                                       .alpha = (float)opts->alpha};
+        }
         w->span = malloc(W2V_TRAIN_SPAN * sizeof *w->span);
         w->x = malloc(rows * sizeof *w->x);
         w->y = malloc(rows * sizeof *w->y);
         w->y_next = malloc(rows * sizeof *w->y_next);
         w->scratch = aligned_alloc(64, (rows * (model->stride + rows) * sizeof(float) + 63) / 64 * 64);
-        if (!w->span || !w->x || !w->y || !w->y_next || !w->scratch)
+        if (!st && (!w->span || !w->x || !w->y || !w->y_next || !w->scratch))
             st = w2v_error_set(err, W2V_ERR_NOMEM, "training: out of memory");
     }
+    if (!st && resume)
+        atomic_store(&sh->done, state->words_done);
+    w2v_train_state snap = {0};
+    if (!st && opts->checkpoint)
+        st = w2v_train_state_init(&snap, nt, err);
+
     double t0 = now();
-    for (unsigned i = 0; !st && i < nt; i++) {
-        if (pthread_create(&wk[i].thread, NULL, work, &wk[i]) != 0) {
-            st = w2v_error_set(err, W2V_ERR_NOMEM, "training: cannot start thread %u", i + 1);
-            break;
-        }
-        wk[i].started = 1;
-    }
-    if (st) { /* stop the workers that did start, then clean up */
-        atomic_store(&sh->abort, 1);
-        for (unsigned i = 0; wk && i < nt; i++)
-            if (wk[i].started)
-                pthread_join(wk[i].thread, NULL);
-    } else {
+    uint64_t done0 = atomic_load(&sh->done);
+    if (!st)
+        st = start_workers(wk, nt, sh, err);
+    if (!st) {
         double next = t0 + opts->progress_every;
-        while (atomic_load(&sh->finished) < nt) {
+        double next_ckpt = t0 + opts->checkpoint_every;
+        for (;;) {
             struct timespec nap = {0, 20 * 1000 * 1000};
             nanosleep(&nap, NULL);
-            if (opts->progress && now() >= next) {
-                report(sh, opts->progress, opts->progress_user, t0);
+            int all_done = atomic_load(&sh->finished) == nt;
+            if (opts->progress && (now() >= next || all_done)) {
+                report(sh, opts->progress, opts->progress_user, t0, done0);
                 next += opts->progress_every;
             }
+            if (all_done)
+                break;
+            if (opts->checkpoint && opts->checkpoint_every > 0 && now() >= next_ckpt) {
+                /* Pause at span boundaries, save, go on. */
+                atomic_store(&sh->pause, 1);
+                join_workers(wk, nt);
+                collect_state(sh, wk, nt, &snap);
+                st = opts->checkpoint(&snap, opts->checkpoint_user, err);
+                next_ckpt = now() + opts->checkpoint_every;
+                if (st || (st = start_workers(wk, nt, sh, err)) != W2V_OK)
+                    break;
+            }
         }
-        for (unsigned i = 0; i < nt; i++)
-            pthread_join(wk[i].thread, NULL);
-        if (opts->progress)
-            report(sh, opts->progress, opts->progress_user, t0);
-        if (opts->stop && atomic_load(opts->stop))
-            st = w2v_error_set(err, W2V_ERR_INTERRUPTED, "training stopped on request");
+        if (!st)
+            join_workers(wk, nt);
+        int stopped = opts->stop && atomic_load(opts->stop);
+        if (!st && stopped) {
+            if (opts->checkpoint) { /* the final checkpoint of an interrupted run */
+                collect_state(sh, wk, nt, &snap);
+                st = opts->checkpoint(&snap, opts->checkpoint_user, err);
+            }
+            if (!st)
+                st = w2v_error_set(err, W2V_ERR_INTERRUPTED, "training stopped on request");
+        }
     }
+    if (state && state->workers && state->threads == nt)
+        collect_state(sh, wk, nt, state);
     if (stats) {
         memset(stats, 0, sizeof *stats);
-        stats->words = atomic_load(&sh->done);
+        stats->words = atomic_load(&sh->done) - done0;
         for (unsigned i = 0; wk && i < nt; i++)
             stats->trained += wk[i].trained;
         stats->seconds = now() - t0;
         stats->kernel = sh->kern.name;
     }
+    w2v_train_state_free(&snap);
     free_workers(wk, nt);
     w2v_noise_free(&sh->noise);
     free(sh->keep);

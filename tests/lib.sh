@@ -14,9 +14,10 @@ finish() { echo "RESULT $t_pass $t_fail"; exit 0; }
 # The Debian interpreter carries gensim; a python3 earlier on PATH may not.
 PY=/usr/bin/python3
 have_gensim() { [ -x "$PY" ] && "$PY" -c 'import gensim' 2>/dev/null; }
-# Write the planted corpus (see tests/planted.h for the idea) to $1.
+# Write the planted corpus (see tests/planted.h for the idea) to $1;
+# $2 sentences (default 3000).
 planted_corpus() {
-    awk 'BEGIN { srand(7); for (s = 0; s < 3000; s++) { t = int(rand() * 12); line = "";
+    awk -v n="${2:-3000}" 'BEGIN { srand(7); for (s = 0; s < n; s++) { t = int(rand() * 12); line = "";
          for (i = 0; i < 12; i++) { if (rand() < 0.25) line = line "the ";
              line = line "t" t "w" int(rand() * 10) " " } print line } }' > "$1"
 }

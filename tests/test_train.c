@@ -54,7 +54,9 @@ static double train_planted(w2v_kernel kernel, unsigned threads, int scalar, w2v
     w2v_corpus *c = make_corpus(text, len, 1);
     free(text);
     w2v_model m;
-    T_OK(w2v_model_create(&m, w2v_vocab_size(c->vocab), 24, 3, 0, NULL));
+    w2v_model_opts mo = w2v_model_opts_default();
+    mo.seed = 3;
+    T_OK(w2v_model_create(&m, w2v_vocab_size(c->vocab), 24, &mo, NULL));
     w2v_train_opts o = w2v_train_opts_default();
     o.kernel = kernel;
     o.threads = threads;
@@ -63,7 +65,7 @@ static double train_planted(w2v_kernel kernel, unsigned threads, int scalar, w2v
     o.sample = 1e-3;
     w2v_train_stats ts;
     w2v_error err;
-    T_OK(w2v_train(c, &m, &o, &ts, &err));
+    T_OK(w2v_train(c, &m, &o, NULL, &ts, &err));
     T_EQ(ts.words, 3 * c->words);
     size_t V = m.V;
     char **words = malloc(V * sizeof *words);
@@ -86,7 +88,9 @@ static void test_quality(void)
     char *text = planted_corpus(3000, 11, &len);
     w2v_corpus *c = make_corpus(text, len, 1);
     free(text);
-    T_OK(w2v_model_create(&untrained, w2v_vocab_size(c->vocab), 24, 3, 0, NULL));
+    w2v_model_opts mo = w2v_model_opts_default();
+    mo.seed = 3;
+    T_OK(w2v_model_create(&untrained, w2v_vocab_size(c->vocab), 24, &mo, NULL));
     char **words = malloc(untrained.V * sizeof *words);
     for (size_t i = 0; i < untrained.V; i++)
         words[i] = (char *)w2v_vocab_word(c->vocab, (uint32_t)i);
@@ -120,6 +124,75 @@ static void test_determinism(void)
     w2v_model_free(&b);
 }
 
+/* Pausing for checkpoints, and stopping then resuming from the saved
+ * state, must not change a one-thread run by a single bit. */
+typedef struct {
+    atomic_int stop;
+    int calls;
+    int stop_after;
+} ckpt_log;
+
+static w2v_status on_checkpoint(const w2v_train_state *st, void *user, w2v_error *err)
+{
+    (void)err;
+    ckpt_log *log = user;
+    T_TRUE(st->saved && st->threads == 1);
+    if (++log->calls == log->stop_after)
+        atomic_store(&log->stop, 1);
+    return W2V_OK;
+}
+
+static void test_resume(void)
+{
+    size_t len;
+    char *text = planted_corpus(3000, 11, &len);
+    w2v_corpus *c = make_corpus(text, len, 1);
+    free(text);
+    w2v_model_opts mo = w2v_model_opts_default();
+    w2v_model ref, paused, resumed;
+    w2v_train_opts o = w2v_train_opts_default();
+    o.threads = 1;
+    o.epochs = 40; /* long enough (about a second) for several 20 ms checkpoint polls */
+    T_OK(w2v_model_create(&ref, w2v_vocab_size(c->vocab), 24, &mo, NULL));
+    T_OK(w2v_train(c, &ref, &o, NULL, NULL, NULL));
+    size_t bytes = ref.V * ref.stride * sizeof(float);
+
+    ckpt_log log = {.stop_after = 0};
+    atomic_init(&log.stop, 0);
+    w2v_train_opts po = o;
+    po.checkpoint = on_checkpoint;
+    po.checkpoint_user = &log;
+    po.checkpoint_every = 1e-4; /* pause at nearly every chance */
+    T_OK(w2v_model_create(&paused, ref.V, 24, &mo, NULL));
+    T_OK(w2v_train(c, &paused, &po, NULL, NULL, NULL));
+    T_CHECK(log.calls >= 2, "only %d checkpoints taken", log.calls);
+    T_CHECK(!memcmp(ref.in, paused.in, bytes) && !memcmp(ref.out, paused.out, bytes),
+            "pausing for checkpoints changed the result");
+
+    ckpt_log log2 = {.stop_after = 2};
+    atomic_init(&log2.stop, 0);
+    po.checkpoint_user = &log2;
+    po.stop = &log2.stop;
+    w2v_train_state state;
+    T_OK(w2v_train_state_init(&state, 1, NULL));
+    T_OK(w2v_model_create(&resumed, ref.V, 24, &mo, NULL));
+    w2v_error err;
+    T_EQ(w2v_train(c, &resumed, &po, &state, NULL, &err), W2V_ERR_INTERRUPTED);
+    T_TRUE(state.saved && state.words_done < 40 * c->words);
+    atomic_store(&log2.stop, 0);
+    po.checkpoint = NULL;
+    w2v_train_stats ts;
+    T_OK(w2v_train(c, &resumed, &po, &state, &ts, NULL));
+    T_CHECK(!memcmp(ref.in, resumed.in, bytes) && !memcmp(ref.out, resumed.out, bytes),
+            "stop + resume differs from an uninterrupted run");
+    T_EQ(state.words_done, 40 * c->words);
+    w2v_train_state_free(&state);
+    w2v_model_free(&ref);
+    w2v_model_free(&paused);
+    w2v_model_free(&resumed);
+    w2v_corpus_free(c);
+}
+
 static void test_checks(void)
 {
     w2v_train_opts o = w2v_train_opts_default();
@@ -137,18 +210,27 @@ static void test_checks(void)
     o.threads = 0;
     T_EQ(w2v_train_check(&o, &err), W2V_ERR_ARG);
     w2v_model m;
-    T_EQ(w2v_model_create(&m, 10, 0, 1, 0, &err), W2V_ERR_ARG);
-    T_EQ(w2v_model_create(&m, 100000000, 10000, 1, 0, &err), W2V_ERR_LIMIT);
+    w2v_model_opts mo = w2v_model_opts_default();
+    T_EQ(w2v_model_create(&m, 10, 0, &mo, &err), W2V_ERR_ARG);
+    T_EQ(w2v_model_create(&m, 100000000, 10000, &mo, &err), W2V_ERR_LIMIT);
     T_TRUE(strstr(err.msg, "GiB") != NULL);
-    T_OK(w2v_model_create(&m, 3, 5, 1, 0, &err));
+    mo.init_range = 0;
+    T_EQ(w2v_model_create(&m, 3, 5, &mo, &err), W2V_ERR_ARG);
+    /* W_E within [-r/D, r/D) and filling it; padding and W_out zero */
+    mo.init_range = 0.5;
+    T_OK(w2v_model_create(&m, 300, 5, &mo, &err));
     int in_range = 1;
-    for (size_t i = 0; i < 3; i++)
+    float lo = 1, hi = -1;
+    for (size_t i = 0; i < 300; i++)
         for (size_t d = 0; d < m.stride; d++) {
             float v = m.in[i * m.stride + d];
             in_range &= d < 5 ? (v >= -0.1f && v < 0.1f) : v == 0.0f;
             in_range &= m.out[i * m.stride + d] == 0.0f;
+            lo = v < lo ? v : lo;
+            hi = v > hi ? v : hi;
         }
     T_TRUE(in_range);
+    T_CHECK(lo < -0.098f && hi > 0.098f, "init spans [%g, %g], want about [-0.1, 0.1)", lo, hi);
     w2v_model_free(&m);
 }
 
@@ -157,6 +239,7 @@ int main(void)
     test_corpus();
     test_quality();
     test_determinism();
+    test_resume();
     test_checks();
     return T_DONE();
 }

@@ -47,6 +47,31 @@ typedef struct {
 
 typedef void (*w2v_progress_fn)(const w2v_progress *p, void *user);
 
+/* Where one worker stands: enough to continue exactly there. */
+typedef struct {
+    uint32_t epoch;    /* epochs this worker has completed */
+    uint64_t pos;      /* next index into corpus->ids (inside its shard) */
+    uint64_t rng;      /* generator state */
+    uint64_t pending;  /* words trained but not yet added to words_done */
+    float alpha;       /* learning rate in use */
+} w2v_worker_state;
+
+/* The whole schedule: with the two matrices, a checkpoint. */
+typedef struct {
+    unsigned threads;
+    int saved;                    /* non-zero once it holds a position */
+    uint64_t words_done;          /* the shared progress counter */
+    w2v_worker_state *workers;    /* threads entries */
+} w2v_train_state;
+
+/* Called with the workers paused; a non-OK return ends training with it. */
+typedef w2v_status (*w2v_checkpoint_fn)(const w2v_train_state *state, void *user,
+                                        w2v_error *err);
+
+/* Allocate room for threads worker states (all zero); free with _free. */
+w2v_status w2v_train_state_init(w2v_train_state *state, unsigned threads, w2v_error *err);
+void w2v_train_state_free(w2v_train_state *state);
+
 typedef struct {
     unsigned window;      /* max context distance, shrunk at random per centre word */
     unsigned negative;    /* K negatives per positive */
@@ -61,6 +86,9 @@ typedef struct {
     void *progress_user;
     double progress_every; /* seconds between progress calls */
     atomic_int *stop;     /* optional: set non-zero to stop early */
+    w2v_checkpoint_fn checkpoint; /* optional: saves the state (see w2v_train) */
+    void *checkpoint_user;
+    double checkpoint_every;      /* seconds between checkpoints; 0: only on stop */
 } w2v_train_opts;
 
 typedef struct {
@@ -80,10 +108,17 @@ w2v_status w2v_train_check(const w2v_train_opts *opts, w2v_error *err);
 /*
  * Train model (created for corpus->vocab) on corpus.  Blocks until done;
  * starts opts->threads workers and uses the calling thread for progress.
- * @return W2V_OK; W2V_ERR_ARG; W2V_ERR_NOMEM; W2V_ERR_INTERRUPTED if *stop
- * was set (the model holds the partial training).
+ * state: NULL, or initialised by w2v_train_state_init: if it was saved by
+ * an earlier run (saved != 0) training resumes from it (same corpus, options and threads);
+ * on return it holds where training ended.  Every checkpoint_every seconds,
+ * and once more when *stop ends the run, the workers pause at a span
+ * boundary and opts->checkpoint gets the state.  With one thread, a run
+ * resumed from any checkpoint ends bit-identical to an uninterrupted one.
+ * @return W2V_OK; W2V_ERR_ARG; W2V_ERR_NOMEM; the checkpoint callback's
+ * error; W2V_ERR_INTERRUPTED if *stop was set (the model holds the partial
+ * training and the final checkpoint was taken).
  */
 w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train_opts *opts,
-                     w2v_train_stats *stats, w2v_error *err);
+                     w2v_train_state *state, w2v_train_stats *stats, w2v_error *err);
 
 #endif

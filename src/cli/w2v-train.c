@@ -8,6 +8,7 @@
  * run unchanged; modes this trainer does not implement are refused.
  */
 #include <errno.h>
+#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 
 #include "cli.h"
 #include "w2v/atomic_file.h"
+#include "w2v/checkpoint.h"
 #include "w2v/corpus.h"
 #include "w2v/model.h"
 #include "w2v/tokenize.h"
@@ -26,10 +28,13 @@
 #define DEFAULT_OUTPUT "vectors.bin"
 
 typedef struct {
-    const char *corpus, *output, *save_vocab, *read_vocab;
+    const char *corpus, *output, *save_vocab, *read_vocab, *checkpoint, *resume;
+    double checkpoint_every;
+    int corpus_given;
     int binary; /* -1: from the output name */
     int quiet, verbose;
     double max_memory_gib;
+    double init_range;
     w2v_tokenize_opts tok;
     w2v_corpus_opts corp;
     w2v_train_opts train;
@@ -53,6 +58,7 @@ static void usage(FILE *fp)
 "  -epochs, -iter N     passes over the corpus (5)\n"
 "  -threads N           worker threads (number of cores)\n"
 "  -seed N              random seed; -threads 1 + seed = identical vectors (1)\n"
+"  -init-range R        W_E starts uniform in [-R/dim, R/dim); word2vec.c: 0.5 (4)\n"
 "  -kernel batch|pair   shared-negative batches (HogBatch) or per-pair updates (batch)\n"
 "  -token-regex RE      PCRE2 pattern for tokens (default: runs of non-space)\n"
 "  -lowercase           fold case (Unicode-aware on UTF-8)\n"
@@ -60,6 +66,9 @@ static void usage(FILE *fp)
 "  -save-vocab FILE     write the vocabulary (\"word count\" lines)\n"
 "  -read-vocab FILE     use this vocabulary and its counts instead of counting\n"
 "  -max-memory GIB      refuse models larger than this (64)\n"
+"  -checkpoint FILE     save the full training state every -checkpoint-every\n"
+"                       seconds (600) and on SIGINT/SIGTERM\n"
+"  -resume FILE         continue a checkpointed run (settings from the checkpoint)\n"
 "  -quiet / -verbose    no progress / extra statistics on stderr\n"
 "  -cbow 0, -hs 0       accepted for word2vec.c scripts (only skip-gram + NS exist)\n");
 }
@@ -99,7 +108,8 @@ static int parse_args(int argc, char **argv, options *o)
     const char *kernel = "batch";
     uint64_t dim = 100, max_vocab = 0, max_token = W2V_TOKENIZE_MAX_TOKEN_DEFAULT;
     const char *regex = NULL;
-    *o = (options){.binary = -1, .max_memory_gib = 64.0};
+    *o = (options){.binary = -1, .max_memory_gib = 64.0, .init_range = W2V_MODEL_INIT_RANGE_DEFAULT,
+                   .checkpoint_every = 600};
     o->tok = w2v_tokenize_opts_default();
     o->corp = w2v_corpus_opts_default();
     o->train = w2v_train_opts_default();
@@ -127,6 +137,10 @@ static int parse_args(int argc, char **argv, options *o)
         {"save-vocab", STR, &o->save_vocab, 0, 0, 0},
         {"read-vocab", STR, &o->read_vocab, 0, 0, 0},
         {"max-memory", DBL, &o->max_memory_gib, 1e-6, 1e6, 0},
+        {"init-range", DBL, &o->init_range, 1e-6, 1e6, 0},
+        {"checkpoint", STR, &o->checkpoint, 0, 0, 0},
+        {"checkpoint-every", DBL, &o->checkpoint_every, 0, 1e9, 0},
+        {"resume", STR, &o->resume, 0, 0, 0},
         {"cbow", U64, &cbow, 0, 1, sizeof cbow},
         {"hs", U64, &hs, 0, 1, sizeof hs},
     };
@@ -189,8 +203,13 @@ static int parse_args(int argc, char **argv, options *o)
         cli_error(PROG, "-kernel: '%s' is neither 'batch' nor 'pair'", kernel);
         return -1;
     }
-    if (!o->corpus) {
+    o->corpus_given = o->corpus != NULL;
+    if (!o->corpus && !o->resume) {
         cli_error(PROG, "no corpus given (see " PROG " -help)");
+        return -1;
+    }
+    if (o->resume && o->read_vocab) {
+        cli_error(PROG, "-resume takes the vocabulary from the checkpoint; drop -read-vocab");
         return -1;
     }
     if (!o->output)
@@ -240,6 +259,72 @@ static int fail(const w2v_error *err)
     return 1;
 }
 
+/* The one piece of process state a signal handler may touch: set on the
+ * first SIGINT/SIGTERM (training stops at the next span and checkpoints);
+ * a second signal kills as usual. */
+static atomic_int stop_requested;
+
+static void on_signal(int sig)
+{
+    atomic_store(&stop_requested, 1);
+    signal(sig, SIG_DFL);
+}
+
+typedef struct {
+    const options *o;
+    const w2v_corpus *corpus;
+    const w2v_model *model;
+    const w2v_train_opts *train;
+    const w2v_tokenize_opts *tok;
+} ckpt_ctx;
+
+static w2v_status save_checkpoint(const w2v_train_state *st, void *user, w2v_error *err)
+{
+    ckpt_ctx *c = user;
+    double t = cli_now();
+    w2v_status s = w2v_checkpoint_save(c->o->checkpoint, c->o->corpus, c->tok, c->corpus,
+                                       c->model, c->train, st, err);
+    if (!s && c->o->verbose)
+        fprintf(stderr, "\ncheckpoint %s written in %.1f s\n", c->o->checkpoint, cli_now() - t);
+    return s;
+}
+
+/* Load a checkpoint and rebuild its corpus; checks the corpus is the same. */
+static w2v_status resume_from(options *o, w2v_checkpoint *ck, w2v_tokenizer **tok,
+                              w2v_corpus **corpus, w2v_error *err)
+{
+    w2v_status st = w2v_checkpoint_load(o->resume, (size_t)(o->max_memory_gib * 1073741824.0),
+                                        ck, err);
+    if (st)
+        return st;
+    o->tok.regex = ck->regex && *ck->regex ? ck->regex : NULL;
+    o->tok.lowercase = ck->lowercase;
+    o->tok.max_token_bytes = (size_t)ck->max_token_bytes;
+    if (!o->corpus_given)
+        o->corpus = ck->corpus_path;
+    st = w2v_tokenizer_create(&o->tok, tok, err);
+    if (st)
+        return st;
+    w2v_corpus_opts co = w2v_corpus_opts_default();
+    co.min_count = 0;
+    co.vocab = ck->vocab; /* the corpus takes it over */
+    ck->vocab = NULL;
+    st = w2v_corpus_build(o->corpus, *tok, &co, corpus, err);
+    if (st)
+        return st;
+    if ((*corpus)->len != ck->corpus_len || (*corpus)->words != ck->corpus_words ||
+        w2v_checkpoint_corpus_hash(*corpus) != ck->corpus_hash)
+        return w2v_error_set(err, W2V_ERR_ARG,
+                             "%s: this is not the corpus the checkpoint %s was made on "
+                             "(it was %s)", o->corpus, o->resume, ck->corpus_path);
+    /* Settings come from the checkpoint; only how to run comes from flags. */
+    w2v_train_opts t = ck->train;
+    t.progress_every = o->train.progress_every;
+    o->train = t;
+    o->dim = ck->model.D;
+    return W2V_OK;
+}
+
 int main(int argc, char **argv)
 {
     options o;
@@ -251,8 +336,8 @@ int main(int argc, char **argv)
     /* Fail on an unwritable output now, not after hours of training. */
     w2v_afile *probe;
     FILE *probe_fp;
-    const char *outs[] = {o.output, o.save_vocab};
-    for (size_t i = 0; i < 2; i++) {
+    const char *outs[] = {o.output, o.save_vocab, o.checkpoint};
+    for (size_t i = 0; i < 3; i++) {
         if (!outs[i])
             continue;
         if (w2v_afile_open(outs[i], &probe, &probe_fp, &err) != W2V_OK)
@@ -263,17 +348,34 @@ int main(int argc, char **argv)
     w2v_tokenizer *tok = NULL;
     w2v_corpus *corpus = NULL;
     w2v_model model = {0};
+    w2v_checkpoint ck = {0};
+    w2v_train_state state = {0};
     int rc = 1;
-    if (o.read_vocab && w2v_vocab_load(o.read_vocab, &o.corp.vocab, &err) != W2V_OK)
-        return fail(&err);
-    if (w2v_tokenizer_create(&o.tok, &tok, &err) != W2V_OK) {
-        w2v_vocab_free(o.corp.vocab);
-        return fail(&err);
+    double t0 = cli_now(), t_read;
+    if (o.resume) {
+        if (resume_from(&o, &ck, &tok, &corpus, &err) != W2V_OK)
+            goto out;
+        model = ck.model;
+        memset(&ck.model, 0, sizeof ck.model);
+        state = ck.state;
+        memset(&ck.state, 0, sizeof ck.state);
+        t_read = cli_now() - t0;
+        if (!o.quiet)
+            fprintf(stderr, "resuming %s at %.1f%% (%u threads, dim %zu; settings from the "
+                    "checkpoint)\n", o.resume,
+                    100.0 * (double)state.words_done / (double)(corpus->words * o.train.epochs),
+                    o.train.threads, o.dim);
+    } else {
+        if (o.read_vocab && w2v_vocab_load(o.read_vocab, &o.corp.vocab, &err) != W2V_OK)
+            return fail(&err);
+        if (w2v_tokenizer_create(&o.tok, &tok, &err) != W2V_OK) {
+            w2v_vocab_free(o.corp.vocab);
+            return fail(&err);
+        }
+        if (w2v_corpus_build(o.corpus, tok, &o.corp, &corpus, &err) != W2V_OK)
+            goto out;
+        t_read = cli_now() - t0;
     }
-    double t0 = cli_now();
-    if (w2v_corpus_build(o.corpus, tok, &o.corp, &corpus, &err) != W2V_OK)
-        goto out;
-    double t_read = cli_now() - t0;
     size_t V = w2v_vocab_size(corpus->vocab);
     if (!o.quiet) {
         fprintf(stderr,
@@ -290,22 +392,53 @@ int main(int argc, char **argv)
     }
     if (o.save_vocab && w2v_vocab_save(corpus->vocab, o.save_vocab, &err) != W2V_OK)
         goto out;
-    size_t max_bytes = (size_t)(o.max_memory_gib * 1073741824.0);
-    if (w2v_model_create(&model, V, o.dim, o.train.seed, max_bytes, &err) != W2V_OK)
-        goto out;
-    if (o.train.threads > corpus->words)
-        o.train.threads = (unsigned)corpus->words; /* a thread per word at most */
+    if (!o.resume) {
+        w2v_model_opts mo = w2v_model_opts_default();
+        mo.seed = o.train.seed;
+        mo.init_range = o.init_range;
+        mo.max_bytes = (size_t)(o.max_memory_gib * 1073741824.0);
+        if (w2v_model_create(&model, V, o.dim, &mo, &err) != W2V_OK)
+            goto out;
+        if (o.train.threads > corpus->words)
+            o.train.threads = (unsigned)corpus->words; /* a thread per word at most */
+        if (w2v_train_state_init(&state, o.train.threads, &err) != W2V_OK)
+            goto out;
+    }
 
     progress_state ps = {.tty = isatty(STDERR_FILENO)};
     if (!o.quiet) {
         o.train.progress = on_progress;
         o.train.progress_user = &ps;
     }
+    ckpt_ctx cc = {.o = &o, .corpus = corpus, .model = &model, .train = &o.train,
+                   .tok = &o.tok};
+    if (o.checkpoint) {
+        o.train.checkpoint = save_checkpoint;
+        o.train.checkpoint_user = &cc;
+        o.train.checkpoint_every = o.checkpoint_every;
+    }
+    atomic_init(&stop_requested, 0);
+    o.train.stop = &stop_requested;
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
     w2v_train_stats ts;
-    if (w2v_train(corpus, &model, &o.train, &ts, &err) != W2V_OK)
-        goto out;
+    w2v_status tst = w2v_train(corpus, &model, &o.train, &state, &ts, &err);
     if (!o.quiet && ps.tty)
         fputc('\n', stderr);
+    if (tst == W2V_ERR_INTERRUPTED) {
+        if (o.checkpoint)
+            cli_error(PROG, "interrupted at %.1f%%; checkpoint written to %s (continue with "
+                      "-resume %s)", 100.0 * (double)state.words_done /
+                      (double)(corpus->words * o.train.epochs), o.checkpoint, o.checkpoint);
+        else
+            cli_error(PROG, "interrupted; nothing written (-checkpoint FILE makes a run "
+                      "resumable)");
+        rc = 130;
+        w2v_error_clear(&err);
+        goto out;
+    }
+    if (tst)
+        goto out;
 
     const char **words = malloc(V * sizeof *words);
     if (!words) {
@@ -340,8 +473,10 @@ int main(int argc, char **argv)
     }
     rc = 0;
 out:
-    if (rc)
+    if (rc == 1)
         fail(&err);
+    w2v_train_state_free(&state);
+    w2v_checkpoint_free(&ck);
     w2v_model_free(&model);
     w2v_corpus_free(corpus);
     w2v_tokenizer_free(tok);

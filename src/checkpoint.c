@@ -1,0 +1,348 @@
+/*
+ * checkpoint.c - save and load the training state (see checkpoint.h).
+ *
+ * Layout (host byte order, no padding between fields):
+ *   "W2VCKPT1"  u32 version  u32 0x01020304 (byte-order marker)
+ *   u64 V, D, corpus_len, corpus_words, corpus_hash, words_done, max_token_bytes, seed
+ *   u32 window, negative, epochs, threads, kernel, lowercase, regex_len, path_len
+ *   f64 alpha, sample
+ *   regex bytes, corpus path bytes
+ *   per thread: u32 epoch, f32 alpha, u64 pos, rng, pending
+ *   per word:   u32 len, bytes, u64 count
+ *   W_E: V rows of D f32; W_out: the same
+ *   u64 checksum of all bytes before it
+ */
+#include "w2v/checkpoint.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "w2v/atomic_file.h"
+
+static const char MAGIC[8] = {'W', '2', 'V', 'C', 'K', 'P', 'T', '1'};
+#define ORDER_MARK 0x01020304u
+#define MAX_PATH_BYTES 65536u
+
+/* Streaming 64-bit checksum: bytes folded 8 at a time, multiply-xorshift. */
+typedef struct {
+    uint64_t h;
+    unsigned char carry[8];
+    size_t ncarry;
+} hasher;
+
+static void mix(hasher *hs, uint64_t w)
+{
+    hs->h = (hs->h ^ w) * 0x9E3779B97F4A7C15ull;
+    hs->h ^= hs->h >> 29;
+}
+
+static void hash_bytes(hasher *hs, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    while (n && hs->ncarry) {
+        hs->carry[hs->ncarry++] = *p++, n--;
+        if (hs->ncarry == 8) {
+            uint64_t w;
+            memcpy(&w, hs->carry, 8);
+            mix(hs, w);
+            hs->ncarry = 0;
+        }
+    }
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        mix(hs, w);
+    }
+    while (n--)
+        hs->carry[hs->ncarry++] = *p++;
+}
+
+static uint64_t hash_final(const hasher *hs)
+{
+    hasher t = *hs;
+    uint64_t w = 0;
+    memcpy(&w, t.carry, t.ncarry);
+    mix(&t, w ^ ((uint64_t)t.ncarry << 56));
+    return t.h ^ (t.h >> 31);
+}
+
+uint64_t w2v_checkpoint_corpus_hash(const w2v_corpus *c)
+{
+    hasher hs = {.h = 0x5EED};
+    hash_bytes(&hs, c->ids, c->len * sizeof *c->ids);
+    return hash_final(&hs);
+}
+
+/* ---- writing ---- */
+
+typedef struct {
+    FILE *fp;
+    hasher hs;
+    int bad;
+} writer;
+
+static void put(writer *w, const void *p, size_t n)
+{
+    if (w->bad || n == 0)
+        return;
+    hash_bytes(&w->hs, p, n);
+    w->bad = fwrite(p, 1, n, w->fp) != n;
+}
+
+static void put_u32(writer *w, uint32_t v) { put(w, &v, 4); }
+static void put_u64(writer *w, uint64_t v) { put(w, &v, 8); }
+static void put_f64(writer *w, double v) { put(w, &v, 8); }
+
+w2v_status w2v_checkpoint_save(const char *path, const char *corpus_path,
+                               const w2v_tokenize_opts *tok_opts, const w2v_corpus *corpus,
+                               const w2v_model *model, const w2v_train_opts *opts,
+                               const w2v_train_state *state, w2v_error *err)
+{
+    w2v_afile *af;
+    writer w = {.hs = {.h = 0x5EED}};
+    w2v_status st = w2v_afile_open(path, &af, &w.fp, err);
+    if (st)
+        return st;
+    const char *regex = tok_opts->regex ? tok_opts->regex : "";
+    size_t V = model->V, D = model->D;
+    put(&w, MAGIC, 8);
+    put_u32(&w, W2V_CHECKPOINT_VERSION);
+    put_u32(&w, ORDER_MARK);
+    uint64_t u64s[] = {V, D, corpus->len, corpus->words, w2v_checkpoint_corpus_hash(corpus),
+                       state->words_done, tok_opts->max_token_bytes, opts->seed};
+    for (size_t i = 0; i < sizeof u64s / sizeof *u64s; i++)
+        put_u64(&w, u64s[i]);
+    uint32_t u32s[] = {opts->window, opts->negative, opts->epochs, state->threads,
+                       (uint32_t)opts->kernel, (uint32_t)!!tok_opts->lowercase,
+                       (uint32_t)strlen(regex), (uint32_t)strlen(corpus_path)};
+    for (size_t i = 0; i < sizeof u32s / sizeof *u32s; i++)
+        put_u32(&w, u32s[i]);
+    put_f64(&w, opts->alpha);
+    put_f64(&w, opts->sample);
+    put(&w, regex, strlen(regex));
+    put(&w, corpus_path, strlen(corpus_path));
+    for (unsigned i = 0; i < state->threads; i++) {
+        const w2v_worker_state *ws = &state->workers[i];
+        put_u32(&w, ws->epoch);
+        put(&w, &ws->alpha, 4);
+        put_u64(&w, ws->pos);
+        put_u64(&w, ws->rng);
+        put_u64(&w, ws->pending);
+    }
+    for (size_t i = 0; i < V; i++) {
+        const char *word = w2v_vocab_word(corpus->vocab, (uint32_t)i);
+        put_u32(&w, (uint32_t)strlen(word));
+        put(&w, word, strlen(word));
+        put_u64(&w, w2v_vocab_count(corpus->vocab, (uint32_t)i));
+    }
+    for (size_t i = 0; i < V; i++)
+        put(&w, model->in + i * model->stride, D * sizeof(float));
+    for (size_t i = 0; i < V; i++)
+        put(&w, model->out + i * model->stride, D * sizeof(float));
+    uint64_t sum = hash_final(&w.hs);
+    if (!w.bad)
+        w.bad = fwrite(&sum, 8, 1, w.fp) != 1;
+    if (w.bad) {
+        int e = errno;
+        w2v_afile_abort(af);
+        return w2v_error_set(err, W2V_ERR_IO, "%s: write failed: %s", path, strerror(e));
+    }
+    return w2v_afile_commit(af, err);
+}
+
+/* ---- reading ---- */
+
+typedef struct {
+    FILE *fp;
+    const char *path;
+    hasher hs;
+    uint64_t off;
+    w2v_status st;
+    w2v_error *err;
+} reader;
+
+static int get(reader *r, void *p, size_t n)
+{
+    if (r->st)
+        return -1;
+    if (n && fread(p, 1, n, r->fp) != n) {
+        r->st = w2v_error_set(r->err, ferror(r->fp) ? W2V_ERR_IO : W2V_ERR_FORMAT,
+                              "%s: checkpoint truncated at byte %llu", r->path,
+                              (unsigned long long)r->off);
+        return -1;
+    }
+    hash_bytes(&r->hs, p, n);
+    r->off += n;
+    return 0;
+}
+
+static uint32_t get_u32(reader *r) { uint32_t v = 0; get(r, &v, 4); return v; }
+static uint64_t get_u64(reader *r) { uint64_t v = 0; get(r, &v, 8); return v; }
+static double get_f64(reader *r) { double v = 0; get(r, &v, 8); return v; }
+
+static char *get_string(reader *r, uint32_t n)
+{
+    char *s = malloc((size_t)n + 1);
+    if (!s) {
+        r->st = w2v_error_set(r->err, W2V_ERR_NOMEM, "%s: out of memory", r->path);
+        return NULL;
+    }
+    if (get(r, s, n) != 0) {
+        free(s);
+        return NULL;
+    }
+    s[n] = '\0';
+    return s;
+}
+
+static w2v_status bad(reader *r, const char *what)
+{
+    if (!r->st)
+        r->st = w2v_error_set(r->err, W2V_ERR_FORMAT, "%s: not a valid checkpoint (%s)", r->path,
+                              what);
+    return r->st;
+}
+
+w2v_status w2v_checkpoint_load(const char *path, size_t max_bytes, w2v_checkpoint *ck,
+                               w2v_error *err)
+{
+    memset(ck, 0, sizeof *ck);
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return w2v_error_set(err, W2V_ERR_IO, "%s: %s", path, strerror(errno));
+    struct stat sb;
+    if (fstat(fileno(fp), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        fclose(fp);
+        return w2v_error_set(err, W2V_ERR_IO, "%s: not a regular file", path);
+    }
+    uint64_t size = (uint64_t)sb.st_size;
+    reader r = {.fp = fp, .path = path, .hs = {.h = 0x5EED}, .err = err};
+    char magic[8] = {0};
+    get(&r, magic, 8);
+    if (!r.st && memcmp(magic, MAGIC, 8) != 0)
+        bad(&r, "wrong magic");
+    uint32_t version = get_u32(&r), order = get_u32(&r);
+    if (!r.st && version != W2V_CHECKPOINT_VERSION)
+        r.st = w2v_error_set(err, W2V_ERR_FORMAT, "%s: checkpoint version %u, this build reads %d",
+                             path, version, W2V_CHECKPOINT_VERSION);
+    if (!r.st && order != ORDER_MARK)
+        bad(&r, "written on a machine of the other byte order");
+    uint64_t V = get_u64(&r), D = get_u64(&r);
+    ck->corpus_len = get_u64(&r);
+    ck->corpus_words = get_u64(&r);
+    ck->corpus_hash = get_u64(&r);
+    uint64_t words_done = get_u64(&r);
+    ck->max_token_bytes = get_u64(&r);
+    w2v_train_opts *o = &ck->train;
+    *o = w2v_train_opts_default();
+    o->seed = get_u64(&r);
+    o->window = get_u32(&r);
+    o->negative = get_u32(&r);
+    o->epochs = get_u32(&r);
+    o->threads = get_u32(&r);
+    o->kernel = (w2v_kernel)get_u32(&r);
+    ck->lowercase = (int)get_u32(&r);
+    uint32_t regex_len = get_u32(&r), path_len = get_u32(&r);
+    o->alpha = get_f64(&r);
+    o->sample = get_f64(&r);
+    o->progress = NULL;
+    /* Every size against limits and the file before allocating anything. */
+    if (!r.st) {
+        w2v_error e2;
+        if (V == 0 || V > W2V_VOCAB_MAX_WORDS || D == 0 || D > W2V_MODEL_MAX_DIM)
+            bad(&r, "vocabulary size or dimension out of range");
+        else if (2 * V * D * 4 > size)
+            bad(&r, "matrices larger than the file");
+        else if (regex_len > MAX_PATH_BYTES || path_len > MAX_PATH_BYTES)
+            bad(&r, "string lengths out of range");
+        else if (o->threads == 0 || o->threads > W2V_TRAIN_MAX_THREADS ||
+                 (uint64_t)o->threads * 28 > size)
+            bad(&r, "thread count out of range");
+        else if (w2v_train_check(o, &e2) != W2V_OK)
+            r.st = w2v_error_set(err, W2V_ERR_FORMAT, "%s: bad settings: %s", path, e2.msg);
+        else if (ck->max_token_bytes == 0 || ck->max_token_bytes > W2V_TOKENIZE_MAX_TOKEN_LIMIT)
+            bad(&r, "token length limit out of range");
+        else if (ck->corpus_words > ck->corpus_len || words_done > ck->corpus_words * o->epochs)
+            bad(&r, "progress out of range");
+    }
+    if (!r.st) {
+        ck->regex = get_string(&r, regex_len);
+        ck->corpus_path = get_string(&r, path_len);
+    }
+    if (!r.st && w2v_train_state_init(&ck->state, o->threads, err) != W2V_OK)
+        r.st = W2V_ERR_NOMEM;
+    if (!r.st) {
+        ck->state.saved = 1;
+        ck->state.words_done = words_done;
+        for (unsigned i = 0; i < o->threads && !r.st; i++) {
+            w2v_worker_state *ws = &ck->state.workers[i];
+            ws->epoch = get_u32(&r);
+            get(&r, &ws->alpha, 4);
+            ws->pos = get_u64(&r);
+            ws->rng = get_u64(&r);
+            ws->pending = get_u64(&r);
+            if (!r.st && (ws->epoch > o->epochs || ws->pos > ck->corpus_len ||
+                          !(ws->alpha >= 0 && ws->alpha <= o->alpha)))
+                bad(&r, "worker state out of range");
+        }
+    }
+    if (!r.st)
+        r.st = w2v_vocab_create(&ck->vocab, err);
+    char word[W2V_VOCAB_MAX_WORD_BYTES];
+    for (uint64_t i = 0; i < V && !r.st; i++) {
+        uint32_t len = get_u32(&r);
+        if (!r.st && (len == 0 || len > sizeof word)) {
+            bad(&r, "word length out of range");
+            break;
+        }
+        if (get(&r, word, len) != 0)
+            break;
+        uint64_t count = get_u64(&r);
+        uint32_t id;
+        if (!r.st && (w2v_vocab_find(ck->vocab, word, len) != W2V_VOCAB_NONE ||
+                      w2v_vocab_add(ck->vocab, word, len, count, &id, NULL) != W2V_OK))
+            bad(&r, "duplicate or invalid word");
+    }
+    if (!r.st) {
+        w2v_model_opts mo = w2v_model_opts_default();
+        mo.max_bytes = max_bytes;
+        r.st = w2v_model_create(&ck->model, V, D, &mo, err);
+    }
+    for (int which = 0; which < 2 && !r.st; which++) {
+        float *m = which ? ck->model.out : ck->model.in;
+        for (uint64_t i = 0; i < V && !r.st; i++)
+            get(&r, m + i * ck->model.stride, D * sizeof(float));
+    }
+    if (!r.st) {
+        uint64_t want = hash_final(&r.hs), got;
+        if (fread(&got, 8, 1, fp) != 1)
+            r.st = w2v_error_set(err, W2V_ERR_FORMAT, "%s: checkpoint truncated at byte %llu",
+                                 path, (unsigned long long)r.off);
+        else if (got != want)
+            r.st = w2v_error_set(err, W2V_ERR_FORMAT,
+                                 "%s: checksum mismatch: the checkpoint is corrupted", path);
+        else if (fgetc(fp) != EOF)
+            bad(&r, "trailing bytes after the checksum");
+    }
+    fclose(fp);
+    if (r.st) {
+        w2v_checkpoint_free(ck);
+        return r.st;
+    }
+    return W2V_OK;
+}
+
+void w2v_checkpoint_free(w2v_checkpoint *ck)
+{
+    if (!ck)
+        return;
+    w2v_vocab_free(ck->vocab);
+    w2v_model_free(&ck->model);
+    w2v_train_state_free(&ck->state);
+    free(ck->regex);
+    free(ck->corpus_path);
+    memset(ck, 0, sizeof *ck);
+}
