@@ -58,7 +58,7 @@ static void usage(FILE *fp)
 "  -epochs, -iter N     passes over the corpus (5)\n"
 "  -threads N           worker threads (number of cores)\n"
 "  -seed N              random seed; -threads 1 + seed = identical vectors (1)\n"
-"  -init-range R        W_E starts uniform in [-R/dim, R/dim); word2vec.c: 0.5 (4)\n"
+"  -init-range R        W_E starts uniform in [-R/dim, R/dim); word2vec.c: 0.5 (8)\n"
 "  -kernel batch|pair   shared-negative batches (HogBatch) or per-pair updates (batch)\n"
 "  -token-regex RE      PCRE2 pattern for tokens (default: runs of non-space)\n"
 "  -lowercase           fold case (Unicode-aware on UTF-8)\n"
