@@ -4,12 +4,12 @@
  * Layout (host byte order, no padding between fields):
  *   "W2VCKPT1"  u32 version  u32 0x01020304 (byte-order marker)
  *   u64 V, D, corpus_len, corpus_words, corpus_hash, words_done, max_token_bytes, seed
- *   u32 window, negative, epochs, threads, kernel, lowercase, regex_len, path_len
+ *   u32 window, negative, epochs, threads, kernel, lowercase, regex_len, path_len, cbow, hs
  *   f64 alpha, sample
  *   regex bytes, corpus path bytes
  *   per thread: u32 epoch, f32 alpha, u64 pos, rng, pending
  *   per word:   u32 len, bytes, u64 count
- *   W_E: V rows of D f32; W_out: the same
+ *   W_E: V rows of D f32; W_out (if negative > 0): the same; W_hs (if hs): max(V-1,1) rows
  *   u64 checksum of all bytes before it
  */
 #include "w2v/checkpoint.h"
@@ -117,7 +117,8 @@ w2v_status w2v_checkpoint_save(const char *path, const char *corpus_path,
         put_u64(&w, u64s[i]);
     uint32_t u32s[] = {opts->window, opts->negative, opts->epochs, state->threads,
                        (uint32_t)opts->kernel, (uint32_t)!!tok_opts->lowercase,
-                       (uint32_t)strlen(regex), (uint32_t)strlen(corpus_path)};
+                       (uint32_t)strlen(regex), (uint32_t)strlen(corpus_path),
+                       (uint32_t)!!opts->cbow, (uint32_t)!!opts->hs};
     for (size_t i = 0; i < sizeof u32s / sizeof *u32s; i++)
         put_u32(&w, u32s[i]);
     put_f64(&w, opts->alpha);
@@ -140,8 +141,10 @@ w2v_status w2v_checkpoint_save(const char *path, const char *corpus_path,
     }
     for (size_t i = 0; i < V; i++)
         put(&w, model->in + i * model->stride, D * sizeof(float));
-    for (size_t i = 0; i < V; i++)
+    for (size_t i = 0; model->out && i < V; i++)
         put(&w, model->out + i * model->stride, D * sizeof(float));
+    for (size_t i = 0; model->hs && i < (V > 1 ? V - 1 : 1); i++)
+        put(&w, model->hs + i * model->stride, D * sizeof(float));
     uint64_t sum = hash_final(&w.hs);
     if (!w.bad)
         w.bad = fwrite(&sum, 8, 1, w.fp) != 1;
@@ -246,6 +249,8 @@ w2v_status w2v_checkpoint_load(const char *path, size_t max_bytes, w2v_checkpoin
     o->kernel = (w2v_kernel)get_u32(&r);
     ck->lowercase = (int)get_u32(&r);
     uint32_t regex_len = get_u32(&r), path_len = get_u32(&r);
+    o->cbow = (int)get_u32(&r);
+    o->hs = (int)get_u32(&r);
     o->alpha = get_f64(&r);
     o->sample = get_f64(&r);
     o->progress = NULL;
@@ -254,7 +259,9 @@ w2v_status w2v_checkpoint_load(const char *path, size_t max_bytes, w2v_checkpoin
         w2v_error e2;
         if (V == 0 || V > W2V_VOCAB_MAX_WORDS || D == 0 || D > W2V_MODEL_MAX_DIM)
             bad(&r, "vocabulary size or dimension out of range");
-        else if (2 * V * D * 4 > size)
+        else if (o->cbow > 1 || o->hs > 1)
+            bad(&r, "mode flags out of range");
+        else if (V * D * 4 * (1 + (o->negative > 0) + (uint64_t)o->hs) > size + 4 * D)
             bad(&r, "matrices larger than the file");
         else if (regex_len > MAX_PATH_BYTES || path_len > MAX_PATH_BYTES)
             bad(&r, "string lengths out of range");
@@ -309,13 +316,15 @@ w2v_status w2v_checkpoint_load(const char *path, size_t max_bytes, w2v_checkpoin
     if (!r.st) {
         w2v_model_opts mo = w2v_model_opts_default();
         mo.max_bytes = max_bytes;
+        mo.ns = o->negative > 0;
+        mo.hs = o->hs;
         r.st = w2v_model_create(&ck->model, V, D, &mo, err);
     }
-    for (int which = 0; which < 2 && !r.st; which++) {
-        float *m = which ? ck->model.out : ck->model.in;
-        for (uint64_t i = 0; i < V && !r.st; i++)
-            get(&r, m + i * ck->model.stride, D * sizeof(float));
-    }
+    float *mats[3] = {ck->model.in, ck->model.out, ck->model.hs};
+    uint64_t nrows[3] = {V, V, V > 1 ? V - 1 : 1};
+    for (int k = 0; k < 3 && !r.st; k++)
+        for (uint64_t i = 0; mats[k] && i < nrows[k] && !r.st; i++)
+            get(&r, mats[k] + i * ck->model.stride, D * sizeof(float));
     if (!r.st) {
         uint64_t want = hash_final(&r.hs), got;
         if (fread(&got, 8, 1, fp) != 1)

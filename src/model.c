@@ -15,17 +15,20 @@ static size_t padded(size_t D)
     return (D + ROW_ALIGN_FLOATS - 1) / ROW_ALIGN_FLOATS * ROW_ALIGN_FLOATS;
 }
 
-size_t w2v_model_bytes(size_t V, size_t D)
+static size_t hs_rows(size_t V) { return V > 1 ? V - 1 : 1; }
+
+size_t w2v_model_bytes(size_t V, size_t D, int ns, int hs)
 {
     size_t stride = padded(D);
-    if (D == 0 || V > SIZE_MAX / 2 / sizeof(float) / stride)
+    if (D == 0 || V > SIZE_MAX / 3 / sizeof(float) / stride)
         return 0;
-    return 2 * V * stride * sizeof(float);
+    return (V + (ns ? V : 0) + (hs ? hs_rows(V) : 0)) * stride * sizeof(float);
 }
 
 w2v_model_opts w2v_model_opts_default(void)
 {
-    return (w2v_model_opts){.seed = 1, .init_range = W2V_MODEL_INIT_RANGE_DEFAULT, .max_bytes = 0};
+    return (w2v_model_opts){.seed = 1, .init_range = W2V_MODEL_INIT_RANGE_DEFAULT, .max_bytes = 0,
+                            .ns = 1, .hs = 0};
 }
 
 w2v_status w2v_model_create(w2v_model *m, size_t V, size_t D, const w2v_model_opts *opts,
@@ -41,24 +44,28 @@ w2v_status w2v_model_create(w2v_model *m, size_t V, size_t D, const w2v_model_op
         return w2v_error_set(err, W2V_ERR_ARG, "model: init range %g outside (0, 1e6]",
                              opts->init_range);
     size_t max_bytes = opts->max_bytes ? opts->max_bytes : W2V_MODEL_MAX_BYTES_DEFAULT;
-    size_t bytes = w2v_model_bytes(V, D);
+    size_t bytes = w2v_model_bytes(V, D, opts->ns, opts->hs);
     if (bytes == 0 || bytes > max_bytes)
         return w2v_error_set(err, W2V_ERR_LIMIT,
                              "model: %zu words x %zu dimensions need %.1f GiB, over the limit "
                              "of %.1f GiB",
-                             V, D, (double)V * (double)padded(D) * 8.0 / 1073741824.0,
+                             V, D, (double)V * (double)padded(D) * 4.0 *
+                                       (1 + !!opts->ns + !!opts->hs) / 1073741824.0,
                              (double)max_bytes / 1073741824.0);
     m->V = V;
     m->D = D;
     m->stride = padded(D);
-    m->in = aligned_alloc(64, bytes / 2);
-    m->out = aligned_alloc(64, bytes / 2);
-    if (!m->in || !m->out) {
+    size_t row_bytes = m->stride * sizeof(float);
+    m->in = aligned_alloc(64, V * row_bytes);
+    if (m->in && opts->ns && (m->out = aligned_alloc(64, V * row_bytes)))
+        memset(m->out, 0, V * row_bytes);
+    if (m->in && opts->hs && (m->hs = aligned_alloc(64, hs_rows(V) * row_bytes)))
+        memset(m->hs, 0, hs_rows(V) * row_bytes);
+    if (!m->in || (opts->ns && !m->out) || (opts->hs && !m->hs)) {
         w2v_model_free(m);
         return w2v_error_set(err, W2V_ERR_NOMEM, "model: cannot allocate %.1f MiB",
                              (double)bytes / 1048576.0);
     }
-    memset(m->out, 0, bytes / 2);
     w2v_rng r = w2v_rng_seed(opts->seed, 0x1D17);
     float scale = (float)(2.0 * opts->init_range / (double)D);
     for (size_t i = 0; i < V; i++) {
@@ -77,5 +84,6 @@ void w2v_model_free(w2v_model *m)
         return;
     free(m->in);
     free(m->out);
-    m->in = m->out = NULL;
+    free(m->hs);
+    m->in = m->out = m->hs = NULL;
 }

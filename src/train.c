@@ -17,6 +17,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "w2v/hs_cbow.h"
+#include "w2v/huffman.h"
 #include "w2v/noise.h"
 #include "w2v/rng.h"
 #include "w2v/sgns.h"
@@ -31,6 +33,8 @@ typedef struct {
     w2v_noise noise;
     uint32_t *keep;          /* sub-sampling thresholds, per word */
     w2v_sgns_kernels kern;
+    w2v_hs_cbow_kernels hk;
+    w2v_huffman huff;        /* built only for hierarchical softmax */
     uint64_t words_total;    /* epochs x corpus words */
     alignas(64) atomic_uint_fast64_t done;  /* own cache line: every thread adds to it */
     alignas(64) atomic_uint finished;
@@ -46,6 +50,7 @@ typedef struct {
     w2v_rng rng;
     uint32_t *span;          /* W2V_TRAIN_SPAN kept ids */
     float **x, **y, **y_next; /* row pointers handed to the kernels */
+    float *path[W2V_HUFFMAN_MAX_CODE]; /* W_hs rows of the centre word's path */
     float *scratch;
     uint64_t trained;
     pthread_t thread;
@@ -79,9 +84,9 @@ w2v_status w2v_train_check(const w2v_train_opts *o, w2v_error *err)
     if (o->window < 1 || o->window > W2V_TRAIN_MAX_WINDOW)
         return w2v_error_set(err, W2V_ERR_ARG, "window %u outside 1..%d", o->window,
                              W2V_TRAIN_MAX_WINDOW);
-    if (o->negative < 1 || o->negative > W2V_TRAIN_MAX_NEGATIVE)
-        return w2v_error_set(err, W2V_ERR_ARG, "negative %u outside 1..%d", o->negative,
-                             W2V_TRAIN_MAX_NEGATIVE);
+    if (o->negative > W2V_TRAIN_MAX_NEGATIVE || (o->negative == 0 && !o->hs))
+        return w2v_error_set(err, W2V_ERR_ARG, "negative %u outside %d..%d", o->negative,
+                             o->hs ? 0 : 1, W2V_TRAIN_MAX_NEGATIVE);
     if (o->epochs < 1)
         return w2v_error_set(err, W2V_ERR_ARG, "epochs must be at least 1");
     if (o->threads < 1 || o->threads > W2V_TRAIN_MAX_THREADS)
@@ -115,6 +120,57 @@ static inline void prefetch_row(const float *row, size_t D)
 {
     for (size_t d = 0; d < D; d += 16)
         __builtin_prefetch(row + d, 1, 3);
+}
+
+/* Hierarchical softmax, CBOW and their combinations (word2vec.c's other
+ * modes): per centre word the Huffman path of the centre, and per context
+ * (skip-gram) or once for the mean of the context (CBOW) one kernel call;
+ * negatives, when on, are drawn per call as in word2vec.c. */
+static void train_span_other(worker *wk, const uint32_t *span, size_t n, float alpha)
+{
+    const shared *sh = wk->sh;
+    const w2v_model *m = sh->model;
+    size_t D = (m->D + 7) & ~(size_t)7, stride = m->stride;
+    unsigned window = sh->opts->window;
+    int ns = sh->opts->negative > 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t w = span[i];
+        size_t win = window - w2v_rng_below(&wk->rng, window);
+        size_t lo = i > win ? i - win : 0;
+        size_t hi = i + win < n - 1 ? i + win : n - 1;
+        w2v_out_rows rows = {.path = wk->path};
+        if (sh->opts->hs) {
+            const uint32_t *pt = w2v_huffman_points(&sh->huff, w);
+            rows.L = w2v_huffman_len(&sh->huff, w);
+            rows.code = w2v_huffman_code(&sh->huff, w);
+            for (size_t j = 0; j < rows.L; j++)
+                wk->path[j] = m->hs + (size_t)pt[j] * stride;
+        }
+        if (sh->opts->cbow) {
+            size_t C = 0;
+            for (size_t j = lo; j <= hi; j++)
+                if (j != i)
+                    wk->x[C++] = m->in + (size_t)span[j] * stride;
+            if (C == 0)
+                continue;
+            if (ns) {
+                rows.ns = wk->y;
+                rows.T = draw_targets(wk, w, wk->y);
+            }
+            sh->hk.cbow_step(wk->x, C, &rows, D, alpha, wk->scratch, NULL);
+        } else {
+            for (size_t j = lo; j <= hi; j++) {
+                if (j == i)
+                    continue;
+                if (ns) {
+                    rows.ns = wk->y;
+                    rows.T = draw_targets(wk, w, wk->y);
+                }
+                sh->hk.sg_step(m->in + (size_t)span[j] * stride, &rows, D, alpha, wk->scratch,
+                               NULL);
+            }
+        }
+    }
 }
 
 static void train_span(worker *wk, const uint32_t *span, size_t n, float alpha)
@@ -213,8 +269,12 @@ static void *work(void *arg)
             alpha = (float)alpha_at(sh, done);
         }
         wk->trained += n;
-        if (n > 1)
-            train_span(wk, wk->span, n, alpha);
+        if (n > 1) {
+            if (sh->opts->hs || sh->opts->cbow)
+                train_span_other(wk, wk->span, n, alpha);
+            else
+                train_span(wk, wk->span, n, alpha);
+        }
     }
     if (st->epoch >= sh->opts->epochs) { /* finished: publish the rest */
         atomic_fetch_add(&sh->done, pending);
@@ -364,8 +424,13 @@ w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train
     sh->keep = malloc(V * sizeof *sh->keep);
     st = sh->keep ? w2v_subsample_build(sh->keep, counts, V, corpus->words, opts->sample, err)
                   : w2v_error_set(err, W2V_ERR_NOMEM, "training: out of memory");
-    if (!st)
+    if (!st && opts->negative > 0)
         st = w2v_noise_build(&sh->noise, counts, V, 0.75, err);
+    if (!st && opts->hs)
+        st = w2v_huffman_build(counts, V, &sh->huff, err);
+    if (!st && ((opts->negative > 0 && !model->out) || (opts->hs && !model->hs)))
+        st = w2v_error_set(err, W2V_ERR_ARG, "model lacks the output matrix these options need");
+    sh->hk = w2v_hs_cbow_select(opts->scalar_only);
     free(counts);
 
     unsigned nt = opts->threads;
@@ -452,11 +517,12 @@ w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train
         for (unsigned i = 0; wk && i < nt; i++)
             stats->trained += wk[i].trained;
         stats->seconds = now() - t0;
-        stats->kernel = sh->kern.name;
+        stats->kernel = opts->hs || opts->cbow ? sh->hk.name : sh->kern.name;
     }
     w2v_train_state_free(&snap);
     free_workers(wk, nt);
     w2v_noise_free(&sh->noise);
+    w2v_huffman_free(&sh->huff);
     free(sh->keep);
     free(sh);
     return st;

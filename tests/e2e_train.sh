@@ -26,6 +26,12 @@ check "text rows" test "$(wc -l <"$TMP/v.txt")" -eq 122
 check "forced binary" run_ok -train "$TMP/c.txt" -output "$TMP/v.vec" -binary 1 -dim 8 -epochs 1 -min-count 1
 check "forced binary is binary" sh -c "! grep -q -a '^the [-0-9.e]* ' '$TMP/v.vec'"
 check "word2vec.c flags" run_ok -train "$TMP/c.txt" -output "$TMP/w.bin" -cbow 0 -size 10 -window 5 -sample 1e-4 -negative 5 -hs 0 -min-count 1 -iter 1 -alpha 0.025 -binary 1
+# word2vec.c's other modes train and learn the planted topics
+for mode in "-cbow 1" "-hs 1 -negative 0" "-cbow 1 -hs 1 -negative 0" "-hs 1 -negative 3"; do
+    check "mode $mode" run_ok "$TMP/c.txt" -o "$TMP/m.bin" -dim 20 -epochs 3 -min-count 1 $mode
+    check "mode $mode learns topics" sh -c "'$W2V_BIN/w2v-nearest' -n 1 '$TMP/m.bin' t5w3 | grep -q 't5w'"
+done
+check "cbow alpha default 0.05" sh -c "'$T' '$TMP/c.txt' -o '$TMP/m.bin' -dim 8 -epochs 1 -cbow 1 -threads 1 2>&1 | grep -q 'training cbow+ns: .*alpha 0.05,'"
 check "vocab saved" run_ok "$TMP/c.txt" -o "$TMP/v2.bin" -dim 8 -epochs 1 -save-vocab "$TMP/vocab.txt"
 check "vocab format" grep -q '^the [0-9][0-9]*$' "$TMP/vocab.txt"
 check "vocab read" run_ok "$TMP/c.txt" -o "$TMP/v3.bin" -dim 8 -epochs 1 -read-vocab "$TMP/vocab.txt"
@@ -75,8 +81,8 @@ check "1.5.2" run_bad "-alpha" "$TMP/x.bin" "$TMP/c.txt" -o "$TMP/x.bin" -alpha 
 check "sample 2" run_bad "-sample" "$TMP/x.bin" "$TMP/c.txt" -o "$TMP/x.bin" -sample 2
 check "threads 0" run_bad "-threads" "$TMP/x.bin" "$TMP/c.txt" -o "$TMP/x.bin" -threads 0
 check "missing value" run_bad "needs a value" "$TMP/x.bin" "$TMP/c.txt" -o "$TMP/x.bin" -dim
-check "cbow refused" run_bad "CBOW" "$TMP/x.bin" "$TMP/c.txt" -o "$TMP/x.bin" -cbow 1
-check "hs refused" run_bad "hierarchical" "$TMP/x.bin" "$TMP/c.txt" -o "$TMP/x.bin" -hs 1
+check "negative 0 without hs" run_bad "-hs 1" "$TMP/x.bin" "$TMP/c.txt" -o "$TMP/x.bin" -negative 0
+check "cbow 2" run_bad "-cbow" "$TMP/x.bin" "$TMP/c.txt" -o "$TMP/x.bin" -cbow 2
 check "missing corpus" run_bad "$TMP/none.txt" "$TMP/x.bin" "$TMP/none.txt" -o "$TMP/x.bin"
 check "no corpus" run_bad "no corpus" "$TMP/x.bin" -o "$TMP/x.bin"
 check "directory corpus" run_bad "$TMP" "$TMP/x.bin" "$TMP" -o "$TMP/x.bin"

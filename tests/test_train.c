@@ -47,7 +47,15 @@ static void test_corpus(void)
     T_TRUE(make_corpus("", 0, 1) == NULL);
 }
 
-static double train_planted(w2v_kernel kernel, unsigned threads, int scalar, w2v_model *keep)
+typedef struct {
+    const char *name;
+    w2v_kernel kernel;
+    unsigned threads;
+    int scalar, cbow, hs;
+    unsigned negative;
+} mode;
+
+static double train_mode(const mode *md, w2v_model *keep)
 {
     size_t len;
     char *text = planted_corpus(3000, 11, &len);
@@ -56,11 +64,17 @@ static double train_planted(w2v_kernel kernel, unsigned threads, int scalar, w2v
     w2v_model m;
     w2v_model_opts mo = w2v_model_opts_default();
     mo.seed = 3;
+    mo.ns = md->negative > 0;
+    mo.hs = md->hs;
     T_OK(w2v_model_create(&m, w2v_vocab_size(c->vocab), 24, &mo, NULL));
     w2v_train_opts o = w2v_train_opts_default();
-    o.kernel = kernel;
-    o.threads = threads;
-    o.scalar_only = scalar;
+    o.kernel = md->kernel;
+    o.threads = md->threads;
+    o.scalar_only = md->scalar;
+    o.cbow = md->cbow;
+    o.hs = md->hs;
+    o.negative = md->negative;
+    o.alpha = md->cbow ? 0.05 : 0.025;
     o.epochs = 3;
     o.sample = 1e-3;
     w2v_train_stats ts;
@@ -81,6 +95,12 @@ static double train_planted(w2v_kernel kernel, unsigned threads, int scalar, w2v
     return score;
 }
 
+static double train_planted(w2v_kernel kernel, unsigned threads, int scalar, w2v_model *keep)
+{
+    mode md = {"", kernel, threads, scalar, 0, 0, 5};
+    return train_mode(&md, keep);
+}
+
 static void test_quality(void)
 {
     w2v_model untrained;
@@ -99,15 +119,21 @@ static void test_quality(void)
     free(words);
     w2v_model_free(&untrained);
     w2v_corpus_free(c);
-    struct { w2v_kernel k; unsigned threads; int scalar; const char *name; } runs[] = {
-        {W2V_KERNEL_BATCH, 1, 0, "batch, 1 thread"},
-        {W2V_KERNEL_PAIR, 1, 0, "pair, 1 thread"},
-        {W2V_KERNEL_BATCH, 3, 0, "batch, 3 threads"},
-        {W2V_KERNEL_PAIR, 2, 1, "pair, scalar, 2 threads"},
-        {W2V_KERNEL_BATCH, 2, 1, "batch, scalar, 2 threads"},
+    static const mode runs[] = {
+        {"skip-gram batch, 1 thread", W2V_KERNEL_BATCH, 1, 0, 0, 0, 5},
+        {"skip-gram pair, 1 thread", W2V_KERNEL_PAIR, 1, 0, 0, 0, 5},
+        {"skip-gram batch, 3 threads", W2V_KERNEL_BATCH, 3, 0, 0, 0, 5},
+        {"skip-gram pair, scalar, 2 threads", W2V_KERNEL_PAIR, 2, 1, 0, 0, 5},
+        {"skip-gram batch, scalar, 2 threads", W2V_KERNEL_BATCH, 2, 1, 0, 0, 5},
+        {"skip-gram + hs", W2V_KERNEL_BATCH, 2, 0, 0, 1, 0},
+        {"skip-gram + hs + ns", W2V_KERNEL_BATCH, 2, 0, 0, 1, 5},
+        {"skip-gram + hs, scalar", W2V_KERNEL_BATCH, 1, 1, 0, 1, 0},
+        {"cbow + ns", W2V_KERNEL_BATCH, 2, 0, 1, 0, 5},
+        {"cbow + hs", W2V_KERNEL_BATCH, 2, 0, 1, 1, 0},
+        {"cbow + hs + ns, scalar", W2V_KERNEL_BATCH, 1, 1, 1, 1, 5},
     };
     for (size_t i = 0; i < sizeof runs / sizeof *runs; i++) {
-        double s = train_planted(runs[i].k, runs[i].threads, runs[i].scalar, NULL);
+        double s = train_mode(&runs[i], NULL);
         T_CHECK(s >= 0.95, "%s: planted score %.3f < 0.95", runs[i].name, s);
     }
 }

@@ -1,6 +1,8 @@
 /*
- * model.h - the two weight matrices of skip-gram: W_E (input, the word
- * vectors users keep) and W_out (output, "syn1neg" in word2vec.c).
+ * model.h - the weight matrices: W_E (input, the word vectors users keep),
+ * W_out (output for negative sampling, "syn1neg" in word2vec.c) and W_hs
+ * (output for hierarchical softmax, one row per inner node of the Huffman
+ * tree, "syn1"); each output matrix only when its method is used.
  *
  * Shapes: V words x D dimensions, rows padded to `stride` floats (a multiple
  * of 16, i.e. 64 bytes) so every row starts on a cache line and SIMD loads
@@ -8,7 +10,7 @@
  * both matrices and stays zero under the SGNS updates (0 + g * 0), so the
  * trainer runs its kernels over D rounded up to 8 floats, without tails.  Both matrices are 64-byte
  * aligned.  W_E starts uniform in [-r/D, r/D) from a seeded generator
- * (r = init_range, below), W_out at zero, as in word2vec.c.
+ * (r = init_range, below), the output matrices at zero, as in word2vec.c.
  */
 #ifndef W2V_MODEL_H
 #define W2V_MODEL_H
@@ -28,11 +30,14 @@
 typedef struct {
     size_t V, D, stride;
     float *in;   /* W_E:   V x stride */
-    float *out;  /* W_out: V x stride */
+    float *out;  /* W_out: V x stride, for negative sampling (NULL without) */
+    float *hs;   /* W_hs:  max(V-1, 1) x stride, the Huffman tree's inner
+                    nodes for hierarchical softmax (NULL without) */
 } w2v_model;
 
-/* Bytes the two matrices of a V x D model take (0 on overflow). */
-size_t w2v_model_bytes(size_t V, size_t D);
+/* Bytes the matrices of a V x D model take: W_E, plus W_out if ns, plus
+ * W_hs if hs (0 on overflow). */
+size_t w2v_model_bytes(size_t V, size_t D, int ns, int hs);
 
 /* W_E starts uniform in [-init_range / D, init_range / D).  word2vec.c uses
  * 0.5, gensim and fastText 1.0.  From a tiny start both matrices' updates
@@ -50,6 +55,8 @@ typedef struct {
     uint64_t seed;      /* of the initialisation */
     double init_range;  /* see above; > 0 */
     size_t max_bytes;   /* cap on w2v_model_bytes; 0: W2V_MODEL_MAX_BYTES_DEFAULT */
+    int ns;             /* allocate W_out (default 1) */
+    int hs;             /* allocate W_hs (default 0) */
 } w2v_model_opts;
 
 w2v_model_opts w2v_model_opts_default(void);

@@ -80,7 +80,9 @@ typedef struct {
     double alpha;         /* starting learning rate */
     double sample;        /* sub-sampling threshold t; 0 disables */
     uint64_t seed;
-    w2v_kernel kernel;
+    w2v_kernel kernel;    /* skip-gram with negative sampling only */
+    int cbow;             /* 1: CBOW (mean of the context predicts the centre) */
+    int hs;               /* 1: hierarchical softmax (with or without negatives) */
     int scalar_only;      /* use the reference kernels (tests, debugging) */
     w2v_progress_fn progress; /* called from the calling thread; may be NULL */
     void *progress_user;
@@ -99,7 +101,8 @@ typedef struct {
 } w2v_train_stats;
 
 /* word2vec.c's skip-gram defaults: window 5, 5 negatives, 5 epochs,
- * alpha 0.025, sample 1e-3, 1 thread, seed 1, batch kernel. */
+ * alpha 0.025, sample 1e-3, 1 thread, seed 1, batch kernel, no CBOW, no HS.
+ * (word2vec.c uses alpha 0.05 for CBOW: the program sets that.) */
 w2v_train_opts w2v_train_opts_default(void);
 
 /* Check opts against the limits above; W2V_ERR_ARG names the bad field. */

@@ -50,7 +50,7 @@ static void usage(FILE *fp)
 "  -binary 0|1          text or binary (default: binary iff FILE ends in .bin)\n"
 "  -dim, -size N        dimensions (100)\n"
 "  -window N            max context distance, shrunk at random per word (5)\n"
-"  -negative N          negative samples per positive (5)\n"
+"  -negative N          negative samples per positive, 0 = none (5)\n"
 "  -sample T            sub-sampling threshold, 0 = off (1e-3)\n"
 "  -min-count N         drop words rarer than N (5)\n"
 "  -max-vocab N         keep only the N most frequent words (0 = all)\n"
@@ -59,7 +59,8 @@ static void usage(FILE *fp)
 "  -threads N           worker threads (number of cores)\n"
 "  -seed N              random seed; -threads 1 + seed = identical vectors (1)\n"
 "  -init-range R        W_E starts uniform in [-R/dim, R/dim); word2vec.c: 0.5 (8)\n"
-"  -kernel batch|pair   shared-negative batches (HogBatch) or per-pair updates (batch)\n"
+"  -kernel batch|pair   skip-gram + NS: shared-negative batches (HogBatch) or\n"
+"                       word2vec.c's per-pair updates (batch)\n"
 "  -token-regex RE      PCRE2 pattern for tokens (default: runs of non-space)\n"
 "  -lowercase           fold case (Unicode-aware on UTF-8)\n"
 "  -max-token-bytes N   longer tokens are cut at a UTF-8 boundary (100)\n"
@@ -70,7 +71,8 @@ static void usage(FILE *fp)
 "                       seconds (600) and on SIGINT/SIGTERM\n"
 "  -resume FILE         continue a checkpointed run (settings from the checkpoint)\n"
 "  -quiet / -verbose    no progress / extra statistics on stderr\n"
-"  -cbow 0, -hs 0       accepted for word2vec.c scripts (only skip-gram + NS exist)\n");
+"  -cbow 0|1            skip-gram (0) or CBOW (1; alpha then defaults to 0.05)\n"
+"  -hs 0|1              hierarchical softmax (with -negative 0: instead of NS)\n");
 }
 
 /* Flag tables: every value-taking flag with its bounds. */
@@ -105,6 +107,7 @@ static int set_flag(const flag *f, const char *val)
 static int parse_args(int argc, char **argv, options *o)
 {
     unsigned binary = 2, cbow = 0, hs = 0;
+    int alpha_given = 0;
     const char *kernel = "batch";
     uint64_t dim = 100, max_vocab = 0, max_token = W2V_TOKENIZE_MAX_TOKEN_DEFAULT;
     const char *regex = NULL;
@@ -122,7 +125,7 @@ static int parse_args(int argc, char **argv, options *o)
         {"dim", U64, &dim, 1, W2V_MODEL_MAX_DIM, sizeof dim},
         {"size", U64, &dim, 1, W2V_MODEL_MAX_DIM, sizeof dim},
         {"window", U64, &o->train.window, 1, W2V_TRAIN_MAX_WINDOW, sizeof(unsigned)},
-        {"negative", U64, &o->train.negative, 1, W2V_TRAIN_MAX_NEGATIVE, sizeof(unsigned)},
+        {"negative", U64, &o->train.negative, 0, W2V_TRAIN_MAX_NEGATIVE, sizeof(unsigned)},
         {"sample", DBL, &o->train.sample, 0, 1, 0},
         {"min-count", U64, &o->corp.min_count, 1, 1e18, sizeof(uint64_t)},
         {"max-vocab", U64, &max_vocab, 0, W2V_VOCAB_MAX_WORDS, sizeof max_vocab},
@@ -178,6 +181,7 @@ static int parse_args(int argc, char **argv, options *o)
             return -1;
         }
         const char *val = argv[++i];
+        alpha_given |= f->dst == &o->train.alpha;
         if (set_flag(f, val) != 0) {
             if (f->k == DBL)
                 cli_error(PROG, "%s: '%s' is not a number in [%g, %g]", a, val, f->lo, f->hi);
@@ -187,12 +191,12 @@ static int parse_args(int argc, char **argv, options *o)
             return -1;
         }
     }
-    if (cbow) {
-        cli_error(PROG, "-cbow 1: CBOW is not implemented yet; only skip-gram (-cbow 0)");
-        return -1;
-    }
-    if (hs) {
-        cli_error(PROG, "-hs 1: hierarchical softmax is not implemented yet; use -hs 0");
+    o->train.cbow = (int)cbow;
+    o->train.hs = (int)hs;
+    if (cbow && !alpha_given)
+        o->train.alpha = 0.05; /* word2vec.c's CBOW default */
+    if (o->train.negative == 0 && !hs) {
+        cli_error(PROG, "-negative 0 needs -hs 1 (there would be no output layer)");
         return -1;
     }
     if (!strcmp(kernel, "batch"))
@@ -251,6 +255,15 @@ static void on_progress(const w2v_progress *p, void *user)
             ps->tty ? "\r" : "", 100.0 * p->fraction, p->epoch, p->words_per_sec / 1e3,
             p->alpha, eta, ps->tty ? "  " : "\n");
     fflush(stderr);
+}
+
+static const char *mode_name(const w2v_train_opts *t)
+{
+    if (t->cbow)
+        return t->hs ? (t->negative ? "cbow+hs+ns" : "cbow+hs") : "cbow+ns";
+    if (t->hs)
+        return t->negative ? "skip-gram+hs+ns" : "skip-gram+hs";
+    return t->kernel == W2V_KERNEL_BATCH ? "skip-gram+ns batch" : "skip-gram+ns pair";
 }
 
 static int fail(const w2v_error *err)
@@ -397,6 +410,8 @@ int main(int argc, char **argv)
         mo.seed = o.train.seed;
         mo.init_range = o.init_range;
         mo.max_bytes = (size_t)(o.max_memory_gib * 1073741824.0);
+        mo.ns = o.train.negative > 0;
+        mo.hs = o.train.hs;
         if (w2v_model_create(&model, V, o.dim, &mo, &err) != W2V_OK)
             goto out;
         if (o.train.threads > corpus->words)
@@ -405,6 +420,11 @@ int main(int argc, char **argv)
             goto out;
     }
 
+    if (!o.quiet)
+        fprintf(stderr, "training %s: dim %zu, window %u, negative %u, alpha %g, sample %g, "
+                "%u epoch(s), %u thread(s)\n", mode_name(&o.train), o.dim, o.train.window,
+                o.train.negative, o.train.alpha, o.train.sample, o.train.epochs,
+                o.train.threads);
     progress_state ps = {.tty = isatty(STDERR_FILENO)};
     if (!o.quiet) {
         o.train.progress = on_progress;
@@ -462,8 +482,7 @@ int main(int argc, char **argv)
                 "kernel %s/%s; wrote %s\n",
                 (unsigned long long)ts.words, (unsigned long long)ts.trained, wall,
                 (double)ts.words / wall / 1e3, (double)ts.words / ts.seconds / 1e3,
-                (double)cli_peak_rss() / 1e6, ts.kernel,
-                o.train.kernel == W2V_KERNEL_BATCH ? "batch" : "pair", o.output);
+                (double)cli_peak_rss() / 1e6, ts.kernel, mode_name(&o.train), o.output);
         if (o.verbose)
             fprintf(stderr,
                     "time: read+vocabulary %.2f s (%.0f MB/s), training %.2f s, writing %.2f s; "
