@@ -25,13 +25,16 @@ static void axpy(float a, const float *x, float *y, size_t D)
 }
 
 void w2v_sgns_pair_ref(float *x, float *const *y, size_t T, size_t D, float alpha,
-                       float *scratch)
+                       float *scratch, double *loss)
 {
     float *dx = scratch;
     memset(dx, 0, D * sizeof *dx);
     for (size_t t = 0; t < T; t++) {
         float label = t == 0 ? 1.0f : 0.0f;
-        float g = alpha * (label - w2v_sigmoid(dot(x, y[t], D)));
+        float s = dot(x, y[t], D);
+        if (loss)
+            *loss += w2v_sgns_pair_loss(t == 0 ? s : -s);
+        float g = alpha * (label - w2v_sigmoid(s));
         axpy(g, y[t], dx, D);
         axpy(g, x, y[t], D);
     }
@@ -39,14 +42,17 @@ void w2v_sgns_pair_ref(float *x, float *const *y, size_t T, size_t D, float alph
 }
 
 void w2v_sgns_batch_ref(float *const *x, size_t C, float *const *y, size_t T, size_t D,
-                        float alpha, float *scratch)
+                        float alpha, float *scratch, double *loss)
 {
     float *dx = scratch;        /* C x D */
     float *g = scratch + C * D; /* C x T */
     for (size_t c = 0; c < C; c++)
         for (size_t t = 0; t < T; t++) {
             float label = t == 0 ? 1.0f : 0.0f;
-            g[c * T + t] = alpha * (label - w2v_sigmoid(dot(x[c], y[t], D)));
+            float s = dot(x[c], y[t], D);
+            if (loss)
+                *loss += w2v_sgns_pair_loss(t == 0 ? s : -s);
+            g[c * T + t] = alpha * (label - w2v_sigmoid(s));
         }
     for (size_t c = 0; c < C; c++) {
         memset(dx + c * D, 0, D * sizeof *dx);

@@ -63,13 +63,16 @@ AVX2 static inline void axpy(float a, const float *x, float *y, size_t D)
 }
 
 AVX2 void w2v_sgns_pair_avx2(float *x, float *const *y, size_t T, size_t D, float alpha,
-                             float *scratch)
+                             float *scratch, double *loss)
 {
     float *dx = scratch;
     memset(dx, 0, D * sizeof *dx);
     for (size_t t = 0; t < T; t++) {
         float label = t == 0 ? 1.0f : 0.0f;
-        float g = alpha * (label - w2v_sigmoid(dot(x, y[t], D)));
+        float s = dot(x, y[t], D);
+        if (loss)
+            *loss += w2v_sgns_pair_loss(t == 0 ? s : -s);
+        float g = alpha * (label - w2v_sigmoid(s));
         axpy(g, y[t], dx, D);
         axpy(g, x, y[t], D);
     }
@@ -155,12 +158,14 @@ AVX2 static void combine(float *out, const float *base, float *const *rows, cons
  * the old Y), then Y += G^T X in place (reads the old X), then X += dX.
  */
 AVX2 void w2v_sgns_batch_avx2(float *const *x, size_t C, float *const *y, size_t T, size_t D,
-                              float alpha, float *scratch)
+                              float alpha, float *scratch, double *loss)
 {
     float *dx = scratch;        /* C x D */
     float *g = scratch + C * D; /* C x T */
     for (size_t c = 0; c < C; c++)
         scores(x[c], y, T, D, g + c * T);
+    for (size_t i = 0; loss && i < C * T; i++)
+        *loss += w2v_sgns_pair_loss(i % T == 0 ? g[i] : -g[i]);
     for (size_t i = 0; i < C * T; i++) {
         float label = i % T == 0 ? 1.0f : 0.0f;
         g[i] = alpha * (label - w2v_sigmoid(g[i]));
@@ -178,15 +183,15 @@ AVX2 void w2v_sgns_batch_avx2(float *const *x, size_t C, float *const *y, size_t
 int w2v_sgns_have_avx2(void) { return 0; }
 
 void w2v_sgns_pair_avx2(float *x, float *const *y, size_t T, size_t D, float alpha,
-                        float *scratch)
+                        float *scratch, double *loss)
 {
-    w2v_sgns_pair_ref(x, y, T, D, alpha, scratch);
+    w2v_sgns_pair_ref(x, y, T, D, alpha, scratch, loss);
 }
 
 void w2v_sgns_batch_avx2(float *const *x, size_t C, float *const *y, size_t T, size_t D,
-                         float alpha, float *scratch)
+                         float alpha, float *scratch, double *loss)
 {
-    w2v_sgns_batch_ref(x, C, y, T, D, alpha, scratch);
+    w2v_sgns_batch_ref(x, C, y, T, D, alpha, scratch, loss);
 }
 
 #endif

@@ -11,6 +11,7 @@
  */
 #include "w2v/train.h"
 
+#include <math.h>
 #include <pthread.h>
 #include <stdalign.h>
 #include <stdlib.h>
@@ -53,6 +54,10 @@ typedef struct {
     float *path[W2V_HUFFMAN_MAX_CODE]; /* W_hs rows of the centre word's path */
     float *scratch;
     uint64_t trained;
+    double span_loss;        /* loss of the current span (when tracked) */
+    uint64_t span_pairs;     /* positive (context, centre) pairs in it */
+    _Atomic double loss;     /* running totals, read by the progress thread */
+    atomic_uint_fast64_t loss_pairs;
     pthread_t thread;
     int started;
 } worker;
@@ -133,6 +138,7 @@ static void train_span_other(worker *wk, const uint32_t *span, size_t n, float a
     size_t D = (m->D + 7) & ~(size_t)7, stride = m->stride;
     unsigned window = sh->opts->window;
     int ns = sh->opts->negative > 0;
+    double *lossp = sh->opts->track_loss ? &wk->span_loss : NULL;
     for (size_t i = 0; i < n; i++) {
         uint32_t w = span[i];
         size_t win = window - w2v_rng_below(&wk->rng, window);
@@ -157,7 +163,8 @@ static void train_span_other(worker *wk, const uint32_t *span, size_t n, float a
                 rows.ns = wk->y;
                 rows.T = draw_targets(wk, w, wk->y);
             }
-            sh->hk.cbow_step(wk->x, C, &rows, D, alpha, wk->scratch, NULL);
+            sh->hk.cbow_step(wk->x, C, &rows, D, alpha, wk->scratch, lossp);
+            wk->span_pairs++;
         } else {
             for (size_t j = lo; j <= hi; j++) {
                 if (j == i)
@@ -167,7 +174,8 @@ static void train_span_other(worker *wk, const uint32_t *span, size_t n, float a
                     rows.T = draw_targets(wk, w, wk->y);
                 }
                 sh->hk.sg_step(m->in + (size_t)span[j] * stride, &rows, D, alpha, wk->scratch,
-                               NULL);
+                               lossp);
+                wk->span_pairs++;
             }
         }
     }
@@ -182,6 +190,7 @@ static void train_span(worker *wk, const uint32_t *span, size_t n, float alpha)
     size_t D = (m->D + 7) & ~(size_t)7, stride = m->stride;
     unsigned window = sh->opts->window;
     int batch = sh->opts->kernel == W2V_KERNEL_BATCH;
+    double *lossp = sh->opts->track_loss ? &wk->span_loss : NULL;
     /* Batch mode runs one centre word ahead: the targets of word i + 1 are
      * drawn and their rows prefetched while word i trains, since the noise
      * words' rows are scattered over W_out and mostly not in cache. */
@@ -208,15 +217,18 @@ static void train_span(worker *wk, const uint32_t *span, size_t n, float alpha)
             for (size_t j = lo; j <= hi; j++)
                 if (j != i)
                     wk->x[C++] = m->in + (size_t)span[j] * stride;
-            if (C > 0)
-                sh->kern.batch(wk->x, C, y, T, D, alpha, wk->scratch);
+            if (C > 0) {
+                sh->kern.batch(wk->x, C, y, T, D, alpha, wk->scratch, lossp);
+                wk->span_pairs += C;
+            }
         } else {
             for (size_t j = lo; j <= hi; j++) {
                 if (j == i)
                     continue;
                 size_t T = draw_targets(wk, w, wk->y);
                 sh->kern.pair(m->in + (size_t)span[j] * stride, wk->y, T, D, alpha,
-                              wk->scratch);
+                              wk->scratch, lossp);
+                wk->span_pairs++;
             }
         }
     }
@@ -270,10 +282,17 @@ static void *work(void *arg)
         }
         wk->trained += n;
         if (n > 1) {
+            wk->span_loss = 0;
+            wk->span_pairs = 0;
             if (sh->opts->hs || sh->opts->cbow)
                 train_span_other(wk, wk->span, n, alpha);
             else
                 train_span(wk, wk->span, n, alpha);
+            if (sh->opts->track_loss) {
+                atomic_store_explicit(&wk->loss, atomic_load_explicit(&wk->loss,
+                                      memory_order_relaxed) + wk->span_loss, memory_order_relaxed);
+                atomic_fetch_add_explicit(&wk->loss_pairs, wk->span_pairs, memory_order_relaxed);
+            }
         }
     }
     if (st->epoch >= sh->opts->epochs) { /* finished: publish the rest */
@@ -305,9 +324,28 @@ static size_t shard_cut(const w2v_corpus *c, unsigned i, unsigned n)
     return pos;
 }
 
-static void report(shared *sh, w2v_progress_fn fn, void *user, double t0, uint64_t done0)
+/* Loss totals of all workers as of the last report, to report the mean
+ * over the interval since then. */
+typedef struct {
+    double loss;
+    uint64_t pairs;
+} loss_mark;
+
+static void report(shared *sh, const worker *wk, unsigned nt, loss_mark *mark,
+                   w2v_progress_fn fn, void *user, double t0, uint64_t done0)
 {
     w2v_progress p = {0};
+    if (sh->opts->track_loss) {
+        double loss = 0;
+        uint64_t pairs = 0;
+        for (unsigned i = 0; i < nt; i++) {
+            loss += atomic_load_explicit(&wk[i].loss, memory_order_relaxed);
+            pairs += atomic_load_explicit(&wk[i].loss_pairs, memory_order_relaxed);
+        }
+        p.loss = pairs > mark->pairs ? (loss - mark->loss) / (double)(pairs - mark->pairs) : NAN;
+        mark->loss = loss;
+        mark->pairs = pairs;
+    }
     p.words_done = atomic_load(&sh->done);
     p.words_total = sh->words_total;
     if (p.words_done > p.words_total)
@@ -471,6 +509,7 @@ w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train
 
     double t0 = now();
     uint64_t done0 = atomic_load(&sh->done);
+    loss_mark mark = {0, 0};
     if (!st)
         st = start_workers(wk, nt, sh, err);
     if (!st) {
@@ -481,7 +520,7 @@ w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train
             nanosleep(&nap, NULL);
             int all_done = atomic_load(&sh->finished) == nt;
             if (opts->progress && (now() >= next || all_done)) {
-                report(sh, opts->progress, opts->progress_user, t0, done0);
+                report(sh, wk, nt, &mark, opts->progress, opts->progress_user, t0, done0);
                 next += opts->progress_every;
             }
             if (all_done)

@@ -32,6 +32,10 @@ for mode in "-cbow 1" "-hs 1 -negative 0" "-cbow 1 -hs 1 -negative 0" "-hs 1 -ne
     check "mode $mode learns topics" sh -c "'$W2V_BIN/w2v-nearest' -n 1 '$TMP/m.bin' t5w3 | grep -q 't5w'"
 done
 check "cbow alpha default 0.05" sh -c "'$T' '$TMP/c.txt' -o '$TMP/m.bin' -dim 8 -epochs 1 -cbow 1 -threads 1 2>&1 | grep -q 'training cbow+ns: .*alpha 0.05,'"
+"$T" "$TMP/c.txt" -o "$TMP/l.bin" -dim 20 -epochs 30 -min-count 1 -threads 2 -quiet \
+    -save-loss "$TMP/loss.txt" -progress-every 0.05
+check "loss curve written" test "$(grep -vc '^#' "$TMP/loss.txt")" -ge 3
+check "loss falls" awk '!/^#/ { if (n++ == 0) first = $5; last = $5 } END { exit !(n >= 3 && last < first) }' "$TMP/loss.txt"
 check "vocab saved" run_ok "$TMP/c.txt" -o "$TMP/v2.bin" -dim 8 -epochs 1 -save-vocab "$TMP/vocab.txt"
 check "vocab format" grep -q '^the [0-9][0-9]*$' "$TMP/vocab.txt"
 check "vocab read" run_ok "$TMP/c.txt" -o "$TMP/v3.bin" -dim 8 -epochs 1 -read-vocab "$TMP/vocab.txt"

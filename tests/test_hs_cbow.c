@@ -161,7 +161,7 @@ static void check_composition(void)
 
     out = (w2v_out_rows){NULL, 0, 0, ya, T};
     w2v_sg_step_ref(a, &out, D, 0.05f, scratch, NULL);
-    w2v_sgns_pair_ref(b, yb, T, D, 0.05f, scratch);
+    w2v_sgns_pair_ref(b, yb, T, D, 0.05f, scratch, NULL);
     T_TRUE(memcmp(a, b, sizeof a) == 0);
 
     /* CBOW with no context does nothing. */

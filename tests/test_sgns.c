@@ -52,10 +52,12 @@ static void check_gradient(int batch)
     for (size_t t = 0; t < T; t++)
         yr[t] = y + t * D;
     const float alpha = 1e-3f;
+    double got_loss = 0;
     if (batch)
-        w2v_sgns_batch_ref(xr, nc, yr, T, D, alpha, scratch);
+        w2v_sgns_batch_ref(xr, nc, yr, T, D, alpha, scratch, &got_loss);
     else
-        w2v_sgns_pair_ref(xr[0], yr, T, D, alpha, scratch);
+        w2v_sgns_pair_ref(xr[0], yr, T, D, alpha, scratch, &got_loss);
+    T_NEAR(got_loss, loss(x0, nc, y0), 1e-4);
     double worst = 0;
     const double h = 1e-3;
     for (int which = 0; which < 2; which++) {
@@ -103,14 +105,16 @@ static void check_fast_vs_ref(void)
             ya[t] = a + row * dim;
             yb[t] = b + row * dim;
         }
-        w2v_sgns_batch_ref(xa, C, ya, T, dim, 0.05f, s);
-        w2v_sgns_batch_avx2(xb, C, yb, T, dim, 0.05f, s);
+        double la = 0, lb = 0;
+        w2v_sgns_batch_ref(xa, C, ya, T, dim, 0.05f, s, &la);
+        w2v_sgns_batch_avx2(xb, C, yb, T, dim, 0.05f, s, &lb);
+        T_NEAR(la, lb, 1e-4 * fabs(la) + 1e-6);
         double worst = 0;
         for (size_t i = 0; i < n; i++)
             worst = fmax(worst, fabs((double)a[i] - b[i]));
         T_CHECK(worst < 1e-5, "batch avx2 vs ref, D=%zu: max diff %g", dim, worst);
-        w2v_sgns_pair_ref(xa[0], ya, T, dim, 0.05f, s);
-        w2v_sgns_pair_avx2(xb[0], yb, T, dim, 0.05f, s);
+        w2v_sgns_pair_ref(xa[0], ya, T, dim, 0.05f, s, NULL);
+        w2v_sgns_pair_avx2(xb[0], yb, T, dim, 0.05f, s, NULL);
         worst = 0;
         for (size_t i = 0; i < n; i++)
             worst = fmax(worst, fabs((double)a[i] - b[i]));

@@ -40,11 +40,13 @@
 /* Largest C and T a batch may have: 2 x window and 1 + negative. */
 #define W2V_SGNS_MAX_ROWS 512
 
+/* loss: NULL, or += the loss L of the step's pairs at the old values (so
+ * no logarithm is taken on the hot path unless asked for). */
 typedef void (*w2v_sgns_pair_fn)(float *x, float *const *y, size_t T, size_t D, float alpha,
-                                 float *scratch /* D floats */);
+                                 float *scratch /* D floats */, double *loss);
 typedef void (*w2v_sgns_batch_fn)(float *const *x, size_t C, float *const *y, size_t T,
                                   size_t D, float alpha,
-                                  float *scratch /* C * (D + T) floats */);
+                                  float *scratch /* C * (D + T) floats */, double *loss);
 
 typedef struct {
     const char *name; /* "scalar" or "avx2" */
@@ -53,15 +55,22 @@ typedef struct {
 } w2v_sgns_kernels;
 
 void w2v_sgns_pair_ref(float *x, float *const *y, size_t T, size_t D, float alpha,
-                       float *scratch);
+                       float *scratch, double *loss);
 void w2v_sgns_batch_ref(float *const *x, size_t C, float *const *y, size_t T, size_t D,
-                        float alpha, float *scratch);
+                        float alpha, float *scratch, double *loss);
 
 /* AVX2+FMA variants; call only where w2v_sgns_have_avx2() is true. */
 void w2v_sgns_pair_avx2(float *x, float *const *y, size_t T, size_t D, float alpha,
-                        float *scratch);
+                        float *scratch, double *loss);
 void w2v_sgns_batch_avx2(float *const *x, size_t C, float *const *y, size_t T, size_t D,
-                         float alpha, float *scratch);
+                         float alpha, float *scratch, double *loss);
+
+/* -log sigma(s), stable for any s: the loss of a pair whose label-signed
+ * score is s (s = x.y for the positive, -x.y for a negative). */
+static inline double w2v_sgns_pair_loss(float s)
+{
+    return s > 0 ? log1p(exp(-(double)s)) : -(double)s + log1p(exp((double)s));
+}
 int w2v_sgns_have_avx2(void);
 
 /* The fastest kernels this CPU runs, or the references when scalar_only. */

@@ -43,6 +43,8 @@ typedef struct {
     double words_per_sec;/* wall clock, all threads together */
     double eta;          /* seconds left at the current speed */
     unsigned epoch;      /* 1-based epoch of the slowest thread */
+    double loss;         /* with track_loss: mean loss per (context, centre)
+                            pair since the previous call (NaN if none) */
 } w2v_progress;
 
 typedef void (*w2v_progress_fn)(const w2v_progress *p, void *user);
@@ -84,6 +86,7 @@ typedef struct {
     int cbow;             /* 1: CBOW (mean of the context predicts the centre) */
     int hs;               /* 1: hierarchical softmax (with or without negatives) */
     int scalar_only;      /* use the reference kernels (tests, debugging) */
+    int track_loss;       /* compute the loss for w2v_progress (costs a log per pair) */
     w2v_progress_fn progress; /* called from the calling thread; may be NULL */
     void *progress_user;
     double progress_every; /* seconds between progress calls */

@@ -8,6 +8,7 @@
  * run unchanged; modes this trainer does not implement are refused.
  */
 #include <errno.h>
+#include <math.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -28,7 +29,7 @@
 #define DEFAULT_OUTPUT "vectors.bin"
 
 typedef struct {
-    const char *corpus, *output, *save_vocab, *read_vocab, *checkpoint, *resume;
+    const char *corpus, *output, *save_vocab, *read_vocab, *checkpoint, *resume, *save_loss;
     double checkpoint_every;
     int corpus_given;
     int binary; /* -1: from the output name */
@@ -71,6 +72,8 @@ static void usage(FILE *fp)
 "                       seconds (600) and on SIGINT/SIGTERM\n"
 "  -resume FILE         continue a checkpointed run (settings from the checkpoint)\n"
 "  -quiet / -verbose    no progress / extra statistics on stderr\n"
+"  -save-loss FILE      record the mean training loss every -progress-every\n"
+"                       seconds (1): seconds, words, fraction, alpha, loss\n"
 "  -cbow 0|1            skip-gram (0) or CBOW (1; alpha then defaults to 0.05)\n"
 "  -hs 0|1              hierarchical softmax (with -negative 0: instead of NS)\n");
 }
@@ -144,6 +147,8 @@ static int parse_args(int argc, char **argv, options *o)
         {"checkpoint", STR, &o->checkpoint, 0, 0, 0},
         {"checkpoint-every", DBL, &o->checkpoint_every, 0, 1e9, 0},
         {"resume", STR, &o->resume, 0, 0, 0},
+        {"save-loss", STR, &o->save_loss, 0, 0, 0},
+        {"progress-every", DBL, &o->train.progress_every, 0.01, 3600, 0},
         {"cbow", U64, &cbow, 0, 1, sizeof cbow},
         {"hs", U64, &hs, 0, 1, sizeof hs},
     };
@@ -232,9 +237,45 @@ static int parse_args(int argc, char **argv, options *o)
 }
 
 typedef struct {
-    int tty;
+    int tty, quiet;
     double last_line;
+    char *loss;          /* -save-loss lines, written at the end */
+    size_t loss_len, loss_cap;
 } progress_state;
+
+/* Append one "seconds words fraction alpha loss" line for -save-loss. */
+static void log_loss(progress_state *ps, const w2v_progress *p)
+{
+    if (isnan(p->loss))
+        return;
+    char line[160];
+    int n = snprintf(line, sizeof line, "%.3f %llu %.6f %.8f %.6f\n", p->elapsed,
+                     (unsigned long long)p->words_done, p->fraction, p->alpha, p->loss);
+    if (n <= 0 || (size_t)n >= sizeof line)
+        return;
+    if (ps->loss_len + (size_t)n > ps->loss_cap) {
+        size_t cap = ps->loss_cap ? ps->loss_cap * 2 : 65536;
+        char *b = realloc(ps->loss, cap);
+        if (!b)
+            return; /* the curve loses a point; training goes on */
+        ps->loss = b;
+        ps->loss_cap = cap;
+    }
+    memcpy(ps->loss + ps->loss_len, line, (size_t)n);
+    ps->loss_len += (size_t)n;
+}
+
+static w2v_status save_loss(const char *path, const progress_state *ps, w2v_error *err)
+{
+    w2v_afile *af;
+    FILE *fp;
+    w2v_status st = w2v_afile_open(path, &af, &fp, err);
+    if (st)
+        return st;
+    fputs("# seconds words_done fraction alpha mean_loss_per_pair_since_previous_line\n", fp);
+    fwrite(ps->loss, 1, ps->loss_len, fp);
+    return w2v_afile_commit(af, err);
+}
 
 static void fmt_duration(char *buf, size_t n, double s)
 {
@@ -245,6 +286,9 @@ static void fmt_duration(char *buf, size_t n, double s)
 static void on_progress(const w2v_progress *p, void *user)
 {
     progress_state *ps = user;
+    log_loss(ps, p);
+    if (ps->quiet)
+        return;
     /* On a terminal redraw one line; in a log write a line every 10 s. */
     if (!ps->tty && p->fraction < 1.0 && p->elapsed - ps->last_line < 10.0)
         return;
@@ -349,8 +393,8 @@ int main(int argc, char **argv)
     /* Fail on an unwritable output now, not after hours of training. */
     w2v_afile *probe;
     FILE *probe_fp;
-    const char *outs[] = {o.output, o.save_vocab, o.checkpoint};
-    for (size_t i = 0; i < 3; i++) {
+    const char *outs[] = {o.output, o.save_vocab, o.checkpoint, o.save_loss};
+    for (size_t i = 0; i < 4; i++) {
         if (!outs[i])
             continue;
         if (w2v_afile_open(outs[i], &probe, &probe_fp, &err) != W2V_OK)
@@ -425,11 +469,12 @@ int main(int argc, char **argv)
                 "%u epoch(s), %u thread(s)\n", mode_name(&o.train), o.dim, o.train.window,
                 o.train.negative, o.train.alpha, o.train.sample, o.train.epochs,
                 o.train.threads);
-    progress_state ps = {.tty = isatty(STDERR_FILENO)};
-    if (!o.quiet) {
+    progress_state ps = {.tty = isatty(STDERR_FILENO), .quiet = o.quiet};
+    if (!o.quiet || o.save_loss) {
         o.train.progress = on_progress;
         o.train.progress_user = &ps;
     }
+    o.train.track_loss = o.save_loss != NULL;
     ckpt_ctx cc = {.o = &o, .corpus = corpus, .model = &model, .train = &o.train,
                    .tok = &o.tok};
     if (o.checkpoint) {
@@ -443,6 +488,12 @@ int main(int argc, char **argv)
     signal(SIGTERM, on_signal);
     w2v_train_stats ts;
     w2v_status tst = w2v_train(corpus, &model, &o.train, &state, &ts, &err);
+    if (o.save_loss && (tst == W2V_OK || tst == W2V_ERR_INTERRUPTED)) {
+        w2v_error lerr;
+        if (save_loss(o.save_loss, &ps, &lerr) != W2V_OK)
+            cli_error(PROG, "%s", lerr.msg);
+    }
+    free(ps.loss);
     if (!o.quiet && ps.tty)
         fputc('\n', stderr);
     if (tst == W2V_ERR_INTERRUPTED) {
