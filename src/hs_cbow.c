@@ -14,24 +14,12 @@
 #include <string.h>
 
 #include "w2v/sgns.h"
+#include "vec_ref.h"
 
-static float dot(const float *a, const float *b, size_t D)
-{
-    float s = 0.0f;
-    for (size_t d = 0; d < D; d++)
-        s += a[d] * b[d];
-    return s;
-}
-
-static void axpy(float a, const float *x, float *y, size_t D)
-{
-    for (size_t d = 0; d < D; d++)
-        y[d] += a * x[d];
-}
 
 float w2v_neg_log_sigmoid(float s)
 {
-    return log1pf(expf(-fabsf(s))) + (s < 0.0f ? -s : 0.0f);
+    return (float)w2v_sgns_pair_loss(s);
 }
 
 void w2v_hs_accum_ref(const float *h, float *dh, float *const *path, uint64_t code, size_t L,
@@ -39,12 +27,12 @@ void w2v_hs_accum_ref(const float *h, float *dh, float *const *path, uint64_t co
 {
     for (size_t j = 0; j < L; j++) {
         float label = 1.0f - (float)((code >> j) & 1u);
-        float f = dot(h, path[j], D);
+        float f = vec_dot(h, path[j], D);
         if (loss)
             *loss += w2v_neg_log_sigmoid(label > 0.0f ? f : -f);
         float g = alpha * (label - w2v_sigmoid(f));
-        axpy(g, path[j], dh, D);
-        axpy(g, h, path[j], D);
+        vec_axpy(g, path[j], dh, D);
+        vec_axpy(g, h, path[j], D);
     }
 }
 
@@ -53,12 +41,12 @@ void w2v_ns_accum_ref(const float *h, float *dh, float *const *y, size_t T, size
 {
     for (size_t t = 0; t < T; t++) {
         float label = t == 0 ? 1.0f : 0.0f;
-        float f = dot(h, y[t], D);
+        float f = vec_dot(h, y[t], D);
         if (loss)
             *loss += w2v_neg_log_sigmoid(t == 0 ? f : -f);
         float g = alpha * (label - w2v_sigmoid(f));
-        axpy(g, y[t], dh, D);
-        axpy(g, h, y[t], D);
+        vec_axpy(g, y[t], dh, D);
+        vec_axpy(g, h, y[t], D);
     }
 }
 
@@ -69,7 +57,7 @@ void w2v_sg_step_ref(float *x, const w2v_out_rows *out, size_t D, float alpha, f
     memset(dx, 0, D * sizeof *dx);
     w2v_hs_accum_ref(x, dx, out->path, out->code, out->L, D, alpha, loss);
     w2v_ns_accum_ref(x, dx, out->ns, out->T, D, alpha, loss);
-    axpy(1.0f, dx, x, D);
+    vec_axpy(1.0f, dx, x, D);
 }
 
 void w2v_cbow_step_ref(float *const *x, size_t C, const w2v_out_rows *out, size_t D,
@@ -80,14 +68,14 @@ void w2v_cbow_step_ref(float *const *x, size_t C, const w2v_out_rows *out, size_
     float *h = scratch, *dh = scratch + D;
     memset(h, 0, D * sizeof *h);
     for (size_t c = 0; c < C; c++)
-        axpy(1.0f, x[c], h, D);
+        vec_axpy(1.0f, x[c], h, D);
     for (size_t d = 0; d < D; d++)
         h[d] /= (float)C;
     memset(dh, 0, D * sizeof *dh);
     w2v_hs_accum_ref(h, dh, out->path, out->code, out->L, D, alpha, loss);
     w2v_ns_accum_ref(h, dh, out->ns, out->T, D, alpha, loss);
     for (size_t c = 0; c < C; c++)
-        axpy(1.0f, dh, x[c], D);
+        vec_axpy(1.0f, dh, x[c], D);
 }
 
 w2v_hs_cbow_kernels w2v_hs_cbow_select(int scalar_only)

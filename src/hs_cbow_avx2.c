@@ -37,62 +37,7 @@
 #define RUN_MAX 64
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include <immintrin.h>
-
-#define AVX2 __attribute__((target("avx2,fma")))
-
-AVX2 static inline float hsum(__m256 v)
-{
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
-
-AVX2 static inline float dot(const float *a, const float *b, size_t D)
-{
-    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
-    size_t d = 0;
-    for (; d + 16 <= D; d += 16) {
-        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + d), _mm256_loadu_ps(b + d), s0);
-        s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + d + 8), _mm256_loadu_ps(b + d + 8), s1);
-    }
-    for (; d + 8 <= D; d += 8)
-        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + d), _mm256_loadu_ps(b + d), s0);
-    float s = hsum(_mm256_add_ps(s0, s1));
-    for (; d < D; d++)
-        s += a[d] * b[d];
-    return s;
-}
-
-/* s[i] = h . r[i] for i < n: four rows per pass, so each chunk of h is
- * loaded once per four dot products. */
-AVX2 static void scores(const float *h, float *const *r, size_t n, size_t D, float *s)
-{
-    size_t D8 = D & ~(size_t)7, i = 0;
-    for (; i + 4 <= n; i += 4) {
-        const float *r0 = r[i], *r1 = r[i + 1], *r2 = r[i + 2], *r3 = r[i + 3];
-        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
-        __m256 a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
-        for (size_t d = 0; d < D8; d += 8) {
-            __m256 hv = _mm256_loadu_ps(h + d);
-            a0 = _mm256_fmadd_ps(hv, _mm256_loadu_ps(r0 + d), a0);
-            a1 = _mm256_fmadd_ps(hv, _mm256_loadu_ps(r1 + d), a1);
-            a2 = _mm256_fmadd_ps(hv, _mm256_loadu_ps(r2 + d), a2);
-            a3 = _mm256_fmadd_ps(hv, _mm256_loadu_ps(r3 + d), a3);
-        }
-        float s0 = hsum(a0), s1 = hsum(a1), s2 = hsum(a2), s3 = hsum(a3);
-        for (size_t d = D8; d < D; d++) {
-            s0 += h[d] * r0[d];
-            s1 += h[d] * r1[d];
-            s2 += h[d] * r2[d];
-            s3 += h[d] * r3[d];
-        }
-        s[i] = s0, s[i + 1] = s1, s[i + 2] = s2, s[i + 3] = s3;
-    }
-    for (; i < n; i++)
-        s[i] = dot(h, r[i], D);
-}
+#include "vec_avx2.h"
 
 /* For distinct rows r[0..n): dh += sum_i g[i] r[i] (old rows, in order i)
  * and r[i] += g[i] h, one pass over D.  32 floats per block keep four

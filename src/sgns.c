@@ -10,19 +10,8 @@
 #include <math.h>
 #include <string.h>
 
-static float dot(const float *a, const float *b, size_t D)
-{
-    float s = 0.0f;
-    for (size_t d = 0; d < D; d++)
-        s += a[d] * b[d];
-    return s;
-}
+#include "vec_ref.h"
 
-static void axpy(float a, const float *x, float *y, size_t D)
-{
-    for (size_t d = 0; d < D; d++)
-        y[d] += a * x[d];
-}
 
 void w2v_sgns_pair_ref(float *x, float *const *y, size_t T, size_t D, float alpha,
                        float *scratch, double *loss)
@@ -31,14 +20,14 @@ void w2v_sgns_pair_ref(float *x, float *const *y, size_t T, size_t D, float alph
     memset(dx, 0, D * sizeof *dx);
     for (size_t t = 0; t < T; t++) {
         float label = t == 0 ? 1.0f : 0.0f;
-        float s = dot(x, y[t], D);
+        float s = vec_dot(x, y[t], D);
         if (loss)
             *loss += w2v_sgns_pair_loss(t == 0 ? s : -s);
         float g = alpha * (label - w2v_sigmoid(s));
-        axpy(g, y[t], dx, D);
-        axpy(g, x, y[t], D);
+        vec_axpy(g, y[t], dx, D);
+        vec_axpy(g, x, y[t], D);
     }
-    axpy(1.0f, dx, x, D);
+    vec_axpy(1.0f, dx, x, D);
 }
 
 void w2v_sgns_batch_ref(float *const *x, size_t C, float *const *y, size_t T, size_t D,
@@ -49,7 +38,7 @@ void w2v_sgns_batch_ref(float *const *x, size_t C, float *const *y, size_t T, si
     for (size_t c = 0; c < C; c++)
         for (size_t t = 0; t < T; t++) {
             float label = t == 0 ? 1.0f : 0.0f;
-            float s = dot(x[c], y[t], D);
+            float s = vec_dot(x[c], y[t], D);
             if (loss)
                 *loss += w2v_sgns_pair_loss(t == 0 ? s : -s);
             g[c * T + t] = alpha * (label - w2v_sigmoid(s));
@@ -57,13 +46,13 @@ void w2v_sgns_batch_ref(float *const *x, size_t C, float *const *y, size_t T, si
     for (size_t c = 0; c < C; c++) {
         memset(dx + c * D, 0, D * sizeof *dx);
         for (size_t t = 0; t < T; t++)
-            axpy(g[c * T + t], y[t], dx + c * D, D);
+            vec_axpy(g[c * T + t], y[t], dx + c * D, D);
     }
     for (size_t t = 0; t < T; t++)
         for (size_t c = 0; c < C; c++)
-            axpy(g[c * T + t], x[c], y[t], D);
+            vec_axpy(g[c * T + t], x[c], y[t], D);
     for (size_t c = 0; c < C; c++)
-        axpy(1.0f, dx + c * D, x[c], D);
+        vec_axpy(1.0f, dx + c * D, x[c], D);
 }
 
 w2v_sgns_kernels w2v_sgns_select(int scalar_only)

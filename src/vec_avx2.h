@@ -1,0 +1,81 @@
+/*
+ * vec_avx2.h - AVX2+FMA row operations shared by the fast kernels (private
+ * to the library; include only from files whose functions carry the
+ * target attribute, on x86-64).  Sums use several accumulators, so they
+ * differ from vec_ref.h in the last bits only.
+ */
+#ifndef W2V_VEC_AVX2_H
+#define W2V_VEC_AVX2_H
+
+#include <immintrin.h>
+#include <stddef.h>
+
+#define AVX2 __attribute__((target("avx2,fma")))
+
+AVX2 static inline float hsum(__m256 v)
+{
+    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
+    s = _mm_add_ss(s, _mm_movehdup_ps(s));
+    return _mm_cvtss_f32(s);
+}
+
+AVX2 static inline float dot(const float *a, const float *b, size_t D)
+{
+    __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+    __m256 s2 = _mm256_setzero_ps(), s3 = _mm256_setzero_ps();
+    size_t d = 0;
+    for (; d + 32 <= D; d += 32) {
+        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + d), _mm256_loadu_ps(b + d), s0);
+        s1 = _mm256_fmadd_ps(_mm256_loadu_ps(a + d + 8), _mm256_loadu_ps(b + d + 8), s1);
+        s2 = _mm256_fmadd_ps(_mm256_loadu_ps(a + d + 16), _mm256_loadu_ps(b + d + 16), s2);
+        s3 = _mm256_fmadd_ps(_mm256_loadu_ps(a + d + 24), _mm256_loadu_ps(b + d + 24), s3);
+    }
+    for (; d + 8 <= D; d += 8)
+        s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + d), _mm256_loadu_ps(b + d), s0);
+    float s = hsum(_mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
+    for (; d < D; d++)
+        s += a[d] * b[d];
+    return s;
+}
+
+AVX2 static inline void axpy(float a, const float *x, float *y, size_t D)
+{
+    __m256 va = _mm256_set1_ps(a);
+    size_t d = 0;
+    for (; d + 8 <= D; d += 8)
+        _mm256_storeu_ps(y + d, _mm256_fmadd_ps(va, _mm256_loadu_ps(x + d), _mm256_loadu_ps(y + d)));
+    for (; d < D; d++)
+        y[d] += a * x[d];
+}
+
+/* s[t] = x . y[t] for t < T: four targets per pass, so each 8-float chunk
+ * of x is loaded once per four dot products. */
+AVX2 static inline void scores(const float *x, float *const *y, size_t T, size_t D, float *s)
+{
+    size_t D8 = D & ~(size_t)7, t = 0;
+    for (; t + 4 <= T; t += 4) {
+        const float *y0 = y[t], *y1 = y[t + 1], *y2 = y[t + 2], *y3 = y[t + 3];
+        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+        __m256 a2 = _mm256_setzero_ps(), a3 = _mm256_setzero_ps();
+        for (size_t d = 0; d < D8; d += 8) {
+            __m256 xv = _mm256_loadu_ps(x + d);
+            a0 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(y0 + d), a0);
+            a1 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(y1 + d), a1);
+            a2 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(y2 + d), a2);
+            a3 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(y3 + d), a3);
+        }
+        float r0 = hsum(a0), r1 = hsum(a1), r2 = hsum(a2), r3 = hsum(a3);
+        for (size_t d = D8; d < D; d++) {
+            r0 += x[d] * y0[d];
+            r1 += x[d] * y1[d];
+            r2 += x[d] * y2[d];
+            r3 += x[d] * y3[d];
+        }
+        s[t] = r0, s[t + 1] = r1, s[t + 2] = r2, s[t + 3] = r3;
+    }
+    for (; t < T; t++)
+        s[t] = dot(x, y[t], D);
+}
+
+#endif
