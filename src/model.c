@@ -45,13 +45,13 @@ w2v_status w2v_model_create(w2v_model *m, size_t V, size_t D, const w2v_model_op
                              opts->init_range);
     size_t max_bytes = opts->max_bytes ? opts->max_bytes : W2V_MODEL_MAX_BYTES_DEFAULT;
     size_t bytes = w2v_model_bytes(V, D, opts->ns, opts->hs);
-    if (bytes == 0 || bytes > max_bytes)
+    if (bytes == 0 || bytes > max_bytes) {
+        double need = (double)V * (double)padded(D) * 4.0 * (1 + !!opts->ns + !!opts->hs);
         return w2v_error_set(err, W2V_ERR_LIMIT,
-                             "model: %zu words x %zu dimensions need %.1f GiB, over the limit "
-                             "of %.1f GiB",
-                             V, D, (double)V * (double)padded(D) * 4.0 *
-                                       (1 + !!opts->ns + !!opts->hs) / 1073741824.0,
-                             (double)max_bytes / 1073741824.0);
+                             "model: %zu words x %zu dimensions need %.1f MiB, over the limit "
+                             "of %.1f MiB (-max-memory)",
+                             V, D, need / 1048576.0, (double)max_bytes / 1048576.0);
+    }
     m->V = V;
     m->D = D;
     m->stride = padded(D);

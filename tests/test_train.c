@@ -239,7 +239,7 @@ static void test_checks(void)
     w2v_model_opts mo = w2v_model_opts_default();
     T_EQ(w2v_model_create(&m, 10, 0, &mo, &err), W2V_ERR_ARG);
     T_EQ(w2v_model_create(&m, 100000000, 10000, &mo, &err), W2V_ERR_LIMIT);
-    T_TRUE(strstr(err.msg, "GiB") != NULL);
+    T_TRUE(strstr(err.msg, "MiB") != NULL);
     mo.init_range = 0;
     T_EQ(w2v_model_create(&m, 3, 5, &mo, &err), W2V_ERR_ARG);
     /* W_E within [-r/D, r/D) and filling it; padding and W_out zero */

@@ -31,4 +31,7 @@ uint64_t cli_peak_rss(void);
 /* Number of online cores (at least 1). */
 unsigned cli_ncores(void);
 
+/* Physical memory of this machine in bytes (0 if unknown). */
+uint64_t cli_phys_memory(void);
+
 #endif

@@ -67,7 +67,7 @@ static void usage(FILE *fp)
 "  -max-token-bytes N   longer tokens are cut at a UTF-8 boundary (100)\n"
 "  -save-vocab FILE     write the vocabulary (\"word count\" lines)\n"
 "  -read-vocab FILE     use this vocabulary and its counts instead of counting\n"
-"  -max-memory GIB      refuse models larger than this (64)\n"
+"  -max-memory GIB      refuse models larger than this (the machine's memory)\n"
 "  -checkpoint FILE     save the full training state every -checkpoint-every\n"
 "                       seconds (600) and on SIGINT/SIGTERM\n"
 "  -resume FILE         continue a checkpointed run (settings from the checkpoint)\n"
@@ -120,6 +120,10 @@ static int parse_args(int argc, char **argv, options *o)
     o->corp = w2v_corpus_opts_default();
     o->train = w2v_train_opts_default();
     o->train.threads = cli_ncores();
+    /* A model that cannot fit in memory should fail before training, not swap. */
+    uint64_t phys = cli_phys_memory();
+    if (phys)
+        o->max_memory_gib = (double)phys / 1073741824.0;
     const flag flags[] = {
         {"train", STR, &o->corpus, 0, 0, 0},
         {"o", STR, &o->output, 0, 0, 0},
