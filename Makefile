@@ -44,6 +44,7 @@ help:
 	@echo "make test-quick   unit tests only (no end-to-end training or gensim checks)"
 	@echo "make asan         the whole suite under AddressSanitizer + UBSan (clang)"
 	@echo "make tsan         the whole suite under ThreadSanitizer (clang)"
+	@echo "make fuzz         libFuzzer+ASan/UBSan on every parser, FUZZ_SECONDS (60) each (clang)"
 	@echo "make bench        speed and quality against fastText and gensim (minutes; see scripts/bench.sh)"
 	@echo "make check-symbols  every exported library symbol carries the w2v_ prefix"
 	@echo "make clean        remove build outputs"
@@ -86,6 +87,35 @@ asan:
 tsan:
 	TSAN_OPTIONS="suppressions=$(CURDIR)/tests/tsan.supp halt_on_error=1" \
 	$(MAKE) OUT=build/tsan CC=clang OPT='-O1 -g' SAN='$(SAN_TSAN)' test
+
+# ---- fuzzing: clang + libFuzzer, ASan + UBSan --------------------------------
+# make fuzz                      every target for FUZZ_SECONDS (60) each
+# make fuzz FUZZ_TARGETS=vectors FUZZ_SECONDS=600
+# New inputs go to build/fuzz/corpus/<name>, crashes to build/fuzz/crash/<name>;
+# copy the ones worth keeping to tests/fuzz/corpus/<name> (make test replays them).
+FUZZ_SECONDS ?= 60
+FUZZ_DIR     := build/fuzz
+FUZZ_NAMES   := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=%)
+FUZZ_TARGETS ?= $(FUZZ_NAMES)
+FUZZ_CFLAGS  := -std=c11 -O1 -g -fno-omit-frame-pointer -pthread \
+                -fsanitize=address,undefined -fno-sanitize-recover=all $(PCRE2_CFLAGS)
+FUZZ_OBJ     := $(LIB_SRC:src/%.c=$(FUZZ_DIR)/obj/%.o)
+.PHONY: fuzz fuzz-build
+.SECONDARY: $(FUZZ_OBJ)
+fuzz-build: $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
+fuzz: fuzz-build
+	@for n in $(FUZZ_TARGETS); do \
+	    mkdir -p $(FUZZ_DIR)/corpus/$$n $(FUZZ_DIR)/crash/$$n || exit 1; \
+	    echo "== fuzz_$$n for $(FUZZ_SECONDS) s"; \
+	    $(FUZZ_DIR)/fuzz_$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	        -artifact_prefix=$(FUZZ_DIR)/crash/$$n/ \
+	        $(FUZZ_DIR)/corpus/$$n tests/fuzz/corpus/$$n || exit 1; \
+	done
+$(FUZZ_DIR)/obj/%.o: src/%.c $(wildcard include/w2v/*.h src/*.h)
+	@mkdir -p $(@D)
+	clang $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
+	clang $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJ) $(PCRE2_LIBS) -lm -o $@
 
 bench: all
 	scripts/bench.sh

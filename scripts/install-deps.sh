@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install what w2v needs on Debian/Ubuntu, skipping what is already there:
-# a C compiler, make, PCRE2 (build), and the peers the tests and benchmarks
-# compare against (python3-gensim, fasttext).  Needs root (or sudo).
+# a C compiler, make, PCRE2 (build), the peers the tests and benchmarks
+# compare against (python3-gensim, fasttext), and clang with its sanitizer
+# runtimes.  Needs root (or sudo).
 set -euo pipefail
 need=()
 command -v make >/dev/null || need+=(make)
@@ -13,6 +14,10 @@ command -v unzip >/dev/null || need+=(unzip)
 [ -e /usr/include/pcre2.h ] || need+=(libpcre2-dev)
 /usr/bin/python3 -c 'import gensim' 2>/dev/null || need+=(python3-gensim)
 command -v fasttext >/dev/null || need+=(fasttext)
+# the sanitizer and fuzzing builds (make asan, make tsan, make fuzz)
+command -v clang >/dev/null || need+=(clang)
+ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.asan-x86_64.a >/dev/null 2>&1 ||
+    need+=(libclang-rt-dev)
 [ ${#need[@]} -eq 0 ] && exit 0
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo=sudo

@@ -12,8 +12,11 @@ typedef struct {
     uint32_t *ids;
     size_t len, cap;
     uint64_t dropped;
+    const char *name;   /* the path, for messages */
+    uint64_t line;      /* line of the next token: sentence ends seen + 1 */
     w2v_status st;      /* first failure inside the callback */
-    w2v_error *err;
+    w2v_error cb_err;   /* its message: the tokenizer overwrites the caller's
+                           error with "stopped by the callback" */
 } builder;
 
 static int push(builder *b, uint32_t id)
@@ -22,8 +25,8 @@ static int push(builder *b, uint32_t id)
         size_t cap = b->cap ? b->cap * 2 : 1u << 16;
         uint32_t *ids = realloc(b->ids, cap * sizeof *ids);
         if (!ids) {
-            b->st = w2v_error_set(b->err, W2V_ERR_NOMEM,
-                                  "corpus: out of memory after %zu tokens", b->len);
+            b->st = w2v_error_set(&b->cb_err, W2V_ERR_NOMEM,
+                                  "%s: out of memory after %zu tokens", b->name, b->len);
             return -1;
         }
         b->ids = ids;
@@ -37,15 +40,21 @@ static int on_token(void *user, const char *tok, size_t len)
 {
     builder *b = user;
     if (!tok) { /* sentence end: collapse repeats, none at the start */
+        b->line++; /* every '\n' is one, so this counts lines */
         if (b->len == 0 || b->ids[b->len - 1] == W2V_CORPUS_EOS)
             return 0;
         return push(b, W2V_CORPUS_EOS);
     }
     uint32_t id;
     if (b->counting) {
-        b->st = w2v_vocab_add(b->vocab, tok, len, 1, &id, b->err);
-        if (b->st)
+        b->st = w2v_vocab_add(b->vocab, tok, len, 1, &id, &b->cb_err);
+        if (b->st) { /* a NUL byte, a token over the vocabulary's length limit */
+            char why[W2V_ERROR_MSG_MAX];
+            memcpy(why, b->cb_err.msg, sizeof why);
+            w2v_error_set(&b->cb_err, b->st, "%s:%llu: %s", b->name,
+                          (unsigned long long)b->line, why);
             return -1;
+        }
     } else {
         id = w2v_vocab_find(b->vocab, tok, len);
         if (id == W2V_VOCAB_NONE) {
@@ -88,7 +97,8 @@ static w2v_status build(const char *path, const char *text, size_t text_len,
                         w2v_corpus **out, w2v_error *err)
 {
     *out = NULL;
-    builder b = {.vocab = opts->vocab, .counting = opts->vocab == NULL, .err = err};
+    builder b = {.vocab = opts->vocab, .counting = opts->vocab == NULL, .line = 1,
+                 .name = path && !strcmp(path, "-") ? "standard input" : path};
     w2v_corpus *c = calloc(1, sizeof *c);
     w2v_status st = c ? W2V_OK : w2v_error_set(err, W2V_ERR_NOMEM, "corpus: out of memory");
     if (!st && !b.vocab)
@@ -98,8 +108,11 @@ static w2v_status build(const char *path, const char *text, size_t text_len,
                   : w2v_tokenize_file(tok, path, on_token, &b, &c->tok, err);
         if (!st && text) /* a buffer's end ends its last sentence, like a file's */
             on_token(&b, NULL, 0);
-        if (b.st)
-            st = b.st; /* the callback's own error beats "interrupted" */
+        if (b.st) { /* the callback's own error beats "interrupted" */
+            st = b.st;
+            if (err)
+                *err = b.cb_err;
+        }
     }
     uint32_t *map = NULL;
     if (!st)
@@ -109,6 +122,12 @@ static w2v_status build(const char *path, const char *text, size_t text_len,
         free(map);
         if (c->tok.tokens == 0)
             st = w2v_error_set(err, W2V_ERR_EMPTY, "%s: the corpus contains no words", path);
+        else if (!b.counting && (w2v_vocab_size(b.vocab) == 0 || b.len == 0))
+            st = w2v_error_set(err, W2V_ERR_EMPTY,
+                               "%s: no word of the given vocabulary with a count of at least "
+                               "%llu occurs in the corpus (%llu tokens read)",
+                               path, (unsigned long long)opts->min_count,
+                               (unsigned long long)c->tok.tokens);
         else if (w2v_vocab_size(b.vocab) == 0 || b.len == 0)
             st = w2v_error_set(err, W2V_ERR_EMPTY,
                                "%s: no word occurs at least %llu times (%llu tokens read)",
@@ -143,7 +162,7 @@ w2v_status w2v_corpus_build_mem(const char *text, size_t len, const char *name,
                                 const w2v_tokenizer *tok, const w2v_corpus_opts *opts,
                                 w2v_corpus **out, w2v_error *err)
 {
-    return build(name, text ? text : "", len, tok, opts, out, err);
+    return build(name ? name : "(memory)", text ? text : "", len, tok, opts, out, err);
 }
 
 void w2v_corpus_free(w2v_corpus *c)

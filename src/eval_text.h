@@ -4,8 +4,9 @@
  *
  * DESIGN: the parsers see a file as lines of fields separated by runs of
  * spaces or tabs; '\r' before '\n' is dropped (CRLF files).  A control
- * byte other than tab, CR and LF means the file is not text: the parsers
- * report it with the line and column rather than guessing at fields.
+ * byte other than tab means the file is not text (a CR inside a line too:
+ * it would end up inside a word): the parsers report it with the line and
+ * column rather than guessing at fields.
  */
 #ifndef W2V_EVAL_TEXT_H
 #define W2V_EVAL_TEXT_H
@@ -41,11 +42,12 @@ static inline int txt_next(txt_lines *it, const unsigned char **s, const unsigne
     return 1;
 }
 
-/* Column (1-based) of the first control byte in [s, e), 0 if none. */
+/* Column (1-based) of the first control byte other than tab in [s, e) (a
+ * line from txt_next(), so without its CRLF end), 0 if none. */
 static inline size_t txt_binary_at(const unsigned char *s, const unsigned char *e)
 {
     for (const unsigned char *q = s; q < e; q++)
-        if ((*q < 0x20 && *q != '\t' && *q != '\r') || *q == 0x7f)
+        if ((*q < 0x20 && *q != '\t') || *q == 0x7f)
             return (size_t)(q - s) + 1;
     return 0;
 }

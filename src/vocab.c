@@ -226,7 +226,8 @@ w2v_status w2v_vocab_finalize(w2v_vocab *v, uint64_t min_count, size_t max_vocab
     for (size_t i = 0; i < old_n; i++)
         if (v->e[i].count >= min_count)
             v->e[kept++] = v->e[i];
-    qsort(v->e, kept, sizeof *v->e, by_count_desc);
+    if (kept > 1) /* v->e is NULL for an empty vocabulary, and qsort wants a pointer */
+        qsort(v->e, kept, sizeof *v->e, by_count_desc);
     if (max_vocab && kept > max_vocab)
         kept = max_vocab;
     if (map) {
@@ -263,6 +264,17 @@ w2v_status w2v_vocab_save(const w2v_vocab *v, const char *path, w2v_error *err)
     for (size_t i = 0; i < v->n; i++)
         fprintf(fp, "%s %llu\n", v->e[i].word, (unsigned long long)v->e[i].count);
     return w2v_afile_commit(af, err);
+}
+
+/* Up to 40 bytes of s[0..n) for a message, control bytes shown as '?' so
+ * that binary garbage still makes one readable line. */
+static const char *printable(char *buf, const char *s, size_t n)
+{
+    size_t k = n < 40 ? n : 40;
+    for (size_t i = 0; i < k; i++)
+        buf[i] = ((unsigned char)s[i] < 0x20 || s[i] == 0x7f) ? '?' : s[i];
+    buf[k] = '\0';
+    return buf;
 }
 
 w2v_status w2v_vocab_load_mem(const char *data, size_t len, const char *name, w2v_vocab **out,
@@ -304,10 +316,11 @@ w2v_status w2v_vocab_load_mem(const char *data, size_t len, const char *name, w2
                 overflow = 1;
             count = count * 10 + d;
         }
+        char shown[41];
         if (digits <= 0 || overflow) {
             st = w2v_error_set(err, W2V_ERR_FORMAT,
-                               "%s:%zu: count is not a non-negative integer: \"%.*s\"", name,
-                               line, (int)(end - num > 40 ? 40 : end - num), num);
+                               "%s:%zu: count is not a non-negative integer: \"%s\"", name,
+                               line, printable(shown, num, (size_t)(end - num)));
             break;
         }
         if (memchr(s, '\0', wlen)) {
@@ -316,8 +329,8 @@ w2v_status w2v_vocab_load_mem(const char *data, size_t len, const char *name, w2
             break;
         }
         if (w2v_vocab_find(v, s, wlen) != W2V_VOCAB_NONE) {
-            st = w2v_error_set(err, W2V_ERR_FORMAT, "%s:%zu: duplicate word \"%.*s\"", name,
-                               line, (int)(wlen > 60 ? 60 : wlen), s);
+            st = w2v_error_set(err, W2V_ERR_FORMAT, "%s:%zu: duplicate word \"%s\"", name,
+                               line, printable(shown, s, wlen));
             break;
         }
         uint32_t id;

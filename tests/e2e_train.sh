@@ -92,6 +92,9 @@ check "no corpus" run_bad "no corpus" "$TMP/x.bin" -o "$TMP/x.bin"
 check "directory corpus" run_bad "$TMP" "$TMP/x.bin" "$TMP" -o "$TMP/x.bin"
 check "missing output dir" run_bad "$TMP/nodir/x.bin" "$TMP/nodir/x.bin" "$TMP/c.txt" -o "$TMP/nodir/x.bin"
 check "model over memory limit" run_bad "max-memory" "$TMP/x.bin" "$TMP/c.txt" -o "$TMP/x.bin" -dim 10000 -max-memory 0.001 -quiet
+check "max-token-bytes capped" run_bad "-max-token-bytes" "$TMP/x.bin" "$TMP/c.txt" -o "$TMP/x.bin" -max-token-bytes 5000
+check "max seed" run_ok "$TMP/c.txt" -o "$TMP/s.bin" -dim 8 -epochs 1 -seed 18446744073709551615
+check "seed too large" run_bad "-seed" "$TMP/x.bin" "$TMP/c.txt" -o "$TMP/x.bin" -seed 18446744073709551616
 check "empty corpus" run_bad "no words" "$TMP/x.bin" /dev/null -o "$TMP/x.bin"
 check "min-count too high" run_bad "at least" "$TMP/x.bin" "$TMP/c.txt" -o "$TMP/x.bin" -min-count 100000
 check "bad regex" run_bad "pattern" "$TMP/x.bin" "$TMP/c.txt" -o "$TMP/x.bin" -token-regex '(['

@@ -46,8 +46,10 @@ w2v_corpus_opts w2v_corpus_opts_default(void);
 /*
  * Read path ("-" for stdin) with tok and build the corpus.
  * @return W2V_OK and *out, or an error (I/O naming the path, W2V_ERR_EMPTY
- * when no word survives min-count, W2V_ERR_NOMEM) with *out == NULL.
- * opts->vocab is consumed either way.
+ * when no word survives min-count, W2V_ERR_NOMEM, or the vocabulary's error
+ * for a token it refuses, a NUL byte or one over W2V_VOCAB_MAX_WORD_BYTES,
+ * as "path:line: ...") with *out == NULL.  opts->vocab is consumed either
+ * way.
  */
 w2v_status w2v_corpus_build(const char *path, const w2v_tokenizer *tok,
                             const w2v_corpus_opts *opts, w2v_corpus **out, w2v_error *err);

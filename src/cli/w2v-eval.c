@@ -131,7 +131,8 @@ static int add_dir(items_t *it, const char *dir)
         names[n++] = path;
     }
     closedir(d);
-    qsort(names, n, sizeof *names, cmp_str);
+    if (n > 1) /* names is NULL for an empty directory: qsort wants a pointer */
+        qsort(names, n, sizeof *names, cmp_str);
     for (size_t i = 0; i < n; i++) {
         if (rc == 0 && add_item(it, names[i]) != 0)
             rc = -1;

@@ -78,7 +78,9 @@ static void usage(FILE *fp)
 "  -hs 0|1              hierarchical softmax (with -negative 0: instead of NS)\n");
 }
 
-/* Flag tables: every value-taking flag with its bounds. */
+/* Flag tables: every value-taking flag with its bounds.  A double cannot
+ * hold UINT64_MAX; U64_ALL (2^64) as an upper bound stands for it. */
+#define U64_ALL 18446744073709551616.0
 typedef enum { U64, DBL, STR, BOOL01 } kind;
 typedef struct {
     const char *name;
@@ -96,8 +98,8 @@ static int set_flag(const flag *f, const char *val)
     }
     if (f->k == DBL)
         return cli_parse_double(val, f->lo, f->hi, (double *)f->dst);
-    uint64_t v;
-    if (cli_parse_u64(val, (uint64_t)f->lo, (uint64_t)f->hi, &v) != 0)
+    uint64_t v, hi = f->hi >= U64_ALL ? UINT64_MAX : (uint64_t)f->hi;
+    if (cli_parse_u64(val, (uint64_t)f->lo, hi, &v) != 0)
         return -1;
     switch (f->width) {
     case sizeof(unsigned): *(unsigned *)f->dst = (unsigned)v; break;
@@ -140,10 +142,11 @@ static int parse_args(int argc, char **argv, options *o)
         {"epochs", U64, &o->train.epochs, 1, 100000, sizeof(unsigned)},
         {"iter", U64, &o->train.epochs, 1, 100000, sizeof(unsigned)},
         {"threads", U64, &o->train.threads, 1, W2V_TRAIN_MAX_THREADS, sizeof(unsigned)},
-        {"seed", U64, &o->train.seed, 0, 1.8e19, sizeof(uint64_t)},
+        {"seed", U64, &o->train.seed, 0, U64_ALL, sizeof(uint64_t)},
         {"kernel", STR, &kernel, 0, 0, 0},
         {"token-regex", STR, &regex, 0, 0, 0},
-        {"max-token-bytes", U64, &max_token, 1, W2V_TOKENIZE_MAX_TOKEN_LIMIT, sizeof max_token},
+        /* a token longer than a vocabulary word could never be stored */
+        {"max-token-bytes", U64, &max_token, 1, W2V_VOCAB_MAX_WORD_BYTES, sizeof max_token},
         {"save-vocab", STR, &o->save_vocab, 0, 0, 0},
         {"read-vocab", STR, &o->read_vocab, 0, 0, 0},
         {"max-memory", DBL, &o->max_memory_gib, 1e-6, 1e6, 0},
