@@ -25,7 +25,9 @@ check "text header" test "$(head -n1 "$TMP/v.txt")" = "121 20"
 check "text rows" test "$(wc -l <"$TMP/v.txt")" -eq 122
 check "forced binary" run_ok -train "$TMP/c.txt" -output "$TMP/v.vec" -binary 1 -dim 8 -epochs 1 -min-count 1
 check "forced binary is binary" sh -c "! grep -q -a '^the [-0-9.e]* ' '$TMP/v.vec'"
-check "word2vec.c flags" run_ok -train "$TMP/c.txt" -output "$TMP/w.bin" -cbow 0 -size 10 -window 5 -sample 1e-4 -negative 5 -hs 0 -min-count 1 -iter 1 -alpha 0.025 -binary 1
+check "word2vec.c flags" run_ok -train "$TMP/c.txt" -output "$TMP/w.bin" -cbow 0 -size 10 -window 5 -sample 1e-4 -negative 5 -hs 0 -min-count 1 -iter 1 -alpha 0.025 -binary 1 -debug 2
+check "-debug 0 is quiet" sh -c "test -z \"\$('$T' '$TMP/c.txt' -o '$TMP/w.bin' -dim 8 -epochs 1 -debug 0 2>&1)\""
+check "-classes refused" run_bad "classes" "$TMP/x.bin" "$TMP/c.txt" -o "$TMP/x.bin" -classes 10
 # word2vec.c's other modes train and learn the planted topics
 for mode in "-cbow 1" "-hs 1 -negative 0" "-cbow 1 -hs 1 -negative 0" "-hs 1 -negative 3"; do
     check "mode $mode" run_ok "$TMP/c.txt" -o "$TMP/m.bin" -dim 20 -epochs 3 -min-count 1 $mode

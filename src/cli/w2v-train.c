@@ -71,7 +71,8 @@ static void usage(FILE *fp)
 "  -checkpoint FILE     save the full training state every -checkpoint-every\n"
 "                       seconds (600) and on SIGINT/SIGTERM\n"
 "  -resume FILE         continue a checkpointed run (settings from the checkpoint)\n"
-"  -quiet / -verbose    no progress / extra statistics on stderr\n"
+"  -quiet / -verbose    no progress / extra statistics on stderr (word2vec.c's\n"
+"                       -debug N: 0 = -quiet, 3 or more = -verbose)\n"
 "  -save-loss FILE      record the mean training loss every -progress-every\n"
 "                       seconds (1): seconds, words, fraction, alpha, loss\n"
 "  -cbow 0|1            skip-gram (0) or CBOW (1; alpha then defaults to 0.05)\n"
@@ -111,7 +112,7 @@ static int set_flag(const flag *f, const char *val)
 
 static int parse_args(int argc, char **argv, options *o)
 {
-    unsigned binary = 2, cbow = 0, hs = 0;
+    unsigned binary = 2, cbow = 0, hs = 0, debug = 2;
     int alpha_given = 0;
     const char *kernel = "batch";
     uint64_t dim = 100, max_vocab = 0, max_token = W2V_TOKENIZE_MAX_TOKEN_DEFAULT;
@@ -158,6 +159,7 @@ static int parse_args(int argc, char **argv, options *o)
         {"progress-every", DBL, &o->train.progress_every, 0.01, 3600, 0},
         {"cbow", U64, &cbow, 0, 1, sizeof cbow},
         {"hs", U64, &hs, 0, 1, sizeof hs},
+        {"debug", U64, &debug, 0, 1000, sizeof debug}, /* word2vec.c's verbosity */
     };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -182,8 +184,8 @@ static int parse_args(int argc, char **argv, options *o)
             if (!strcmp(name, flags[k].name))
                 f = &flags[k];
         if (!f) {
-            if (!strcmp(name, "classes") || !strcmp(name, "debug"))
-                cli_error(PROG, "%s: word2vec.c's -%s is not implemented", a, name);
+            if (!strcmp(name, "classes"))
+                cli_error(PROG, "%s: word2vec.c's k-means -classes is not implemented", a);
             else
                 cli_error(PROG, "unknown option '%s' (see " PROG " -help)", a);
             return -1;
@@ -203,6 +205,10 @@ static int parse_args(int argc, char **argv, options *o)
             return -1;
         }
     }
+    if (debug == 0)
+        o->quiet = 1;
+    else if (debug > 2)
+        o->verbose = 1;
     o->train.cbow = (int)cbow;
     o->train.hs = (int)hs;
     if (cbow && !alpha_given)
