@@ -41,6 +41,9 @@ check "loss falls" awk '!/^#/ { if (n++ == 0) first = $5; last = $5 } END { exit
 check "vocab saved" run_ok "$TMP/c.txt" -o "$TMP/v2.bin" -dim 8 -epochs 1 -save-vocab "$TMP/vocab.txt"
 check "vocab format" grep -q '^the [0-9][0-9]*$' "$TMP/vocab.txt"
 check "vocab read" run_ok "$TMP/c.txt" -o "$TMP/v3.bin" -dim 8 -epochs 1 -read-vocab "$TMP/vocab.txt"
+"$T" "$TMP/c.txt" -o "$TMP/cm1.bin" -dim 8 -epochs 1 -threads 1 -quiet
+"$T" "$TMP/c.txt" -o "$TMP/cm2.bin" -dim 8 -epochs 1 -threads 1 -quiet -corpus-memory 0.00001
+check "corpus cache file gives the same vectors" cmp -s "$TMP/cm1.bin" "$TMP/cm2.bin"
 check "stdin corpus" sh -c "'$T' - -o '$TMP/s.bin' -dim 8 -epochs 1 -quiet < '$TMP/c.txt'"
 check "default output name" sh -c "cd '$TMP' && '$T' c.txt -dim 8 -epochs 1 -quiet && test -s vectors.bin"
 check "progress and summary" sh -c "'$T' '$TMP/c.txt' -o '$TMP/p.bin' -dim 8 -epochs 1 -verbose 2>&1 | grep -q 'words/s.*peak memory'"

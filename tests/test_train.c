@@ -26,6 +26,44 @@ static w2v_corpus *make_corpus(const char *text, size_t len, uint64_t min_count)
     return c;
 }
 
+/* A stream spilled to a mapped file is the same stream. */
+static void test_spill(void)
+{
+    size_t len;
+    char *text = planted_corpus(3000, 11, &len);
+    w2v_tokenize_opts to = w2v_tokenize_opts_default();
+    w2v_tokenizer *tok;
+    T_OK(w2v_tokenizer_create(&to, &tok, NULL));
+    w2v_corpus_opts co = w2v_corpus_opts_default();
+    w2v_corpus *mem = NULL, *file = NULL;
+    T_OK(w2v_corpus_build_mem(text, len, "mem", tok, &co, &mem, NULL));
+    co.spill_bytes = 64; /* 16 ids, then the file */
+    T_OK(w2v_corpus_build_mem(text, len, "mem", tok, &co, &file, NULL));
+    if (mem && file) {
+        T_TRUE(mem->mapped_bytes == 0 && file->mapped_bytes > 0);
+        T_EQ(file->len, mem->len);
+        T_EQ(file->words, mem->words);
+        T_TRUE(file->len == mem->len && !memcmp(file->ids, mem->ids, mem->len * 4));
+        w2v_model m;
+        w2v_model_opts mo = w2v_model_opts_default();
+        T_OK(w2v_model_create(&m, w2v_vocab_size(file->vocab), 16, &mo, NULL));
+        w2v_train_opts o = w2v_train_opts_default();
+        o.epochs = 1;
+        T_OK(w2v_train(file, &m, &o, NULL, NULL, NULL));
+        w2v_model_free(&m);
+    }
+    co.spill_dir = "/nonexistent-dir";
+    w2v_error err;
+    w2v_corpus *none;
+    T_EQ(w2v_corpus_build_mem(text, len, "mem", tok, &co, &none, &err), W2V_ERR_IO);
+    T_TRUE(none == NULL);
+    T_TRUE(strstr(err.msg, "/nonexistent-dir") != NULL);
+    w2v_corpus_free(mem);
+    w2v_corpus_free(file);
+    w2v_tokenizer_free(tok);
+    free(text);
+}
+
 static void test_corpus(void)
 {
     const char *text = "a b c a\n\n b a x\r\nc a b   a\n";
@@ -263,6 +301,7 @@ static void test_checks(void)
 int main(void)
 {
     test_corpus();
+    test_spill();
     test_quality();
     test_determinism();
     test_resume();

@@ -10,7 +10,10 @@
  * that can be read only once (stdin, FIFOs) work.
  *
  * Memory: 4 bytes per corpus token (68 MB for 17 M words, 4 GB for one
- * billion) plus the vocabulary; the text itself is never held whole.
+ * billion) plus the vocabulary; the text itself is never held whole.  A
+ * stream larger than spill_bytes moves to an unlinked temporary file that
+ * is then memory-mapped: the same array to the trainer, but pages the
+ * kernel can drop and reread, so corpora beyond RAM still train.
  */
 #ifndef W2V_CORPUS_H
 #define W2V_CORPUS_H
@@ -30,6 +33,9 @@ typedef struct {
     size_t max_vocab;     /* keep at most this many words, most frequent first; 0 = all */
     w2v_vocab *vocab;     /* non-NULL: use this vocabulary (its counts) instead of
                              counting; the corpus takes ownership */
+    size_t spill_bytes;   /* keep at most this much of the stream in memory, then
+                             continue in a mapped temporary file; 0 = never */
+    const char *spill_dir;/* where that file goes (NULL: $TMPDIR or /tmp) */
 } w2v_corpus_opts;
 
 typedef struct {
@@ -39,6 +45,7 @@ typedef struct {
     uint64_t words;           /* word ids in the stream (len minus markers) */
     uint64_t dropped;         /* tokens not in the final vocabulary */
     w2v_tokenize_stats tok;   /* what the tokenizer saw */
+    size_t mapped_bytes;      /* non-zero: ids is a mapping of the spill file */
 } w2v_corpus;
 
 w2v_corpus_opts w2v_corpus_opts_default(void);

@@ -68,6 +68,8 @@ static void usage(FILE *fp)
 "  -save-vocab FILE     write the vocabulary (\"word count\" lines)\n"
 "  -read-vocab FILE     use this vocabulary and its counts instead of counting\n"
 "  -max-memory GIB      refuse models larger than this (the machine's memory)\n"
+"  -corpus-memory GIB   word ids (4 bytes a token) beyond this go to a mapped\n"
+"                       temporary file in $TMPDIR (half the machine's memory)\n"
 "  -checkpoint FILE     save the full training state every -checkpoint-every\n"
 "                       seconds (600) and on SIGINT/SIGTERM\n"
 "  -resume FILE         continue a checkpointed run (settings from the checkpoint)\n"
@@ -125,6 +127,7 @@ static int parse_args(int argc, char **argv, options *o)
     o->train.threads = cli_ncores();
     /* A model that cannot fit in memory should fail before training, not swap. */
     uint64_t phys = cli_phys_memory();
+    double corpus_gib = phys ? (double)phys / 2 / 1073741824.0 : 8.0;
     if (phys)
         o->max_memory_gib = (double)phys / 1073741824.0;
     const flag flags[] = {
@@ -151,6 +154,7 @@ static int parse_args(int argc, char **argv, options *o)
         {"save-vocab", STR, &o->save_vocab, 0, 0, 0},
         {"read-vocab", STR, &o->read_vocab, 0, 0, 0},
         {"max-memory", DBL, &o->max_memory_gib, 1e-6, 1e6, 0},
+        {"corpus-memory", DBL, &corpus_gib, 0, 1e6, 0},
         {"init-range", DBL, &o->init_range, 1e-6, 1e6, 0},
         {"checkpoint", STR, &o->checkpoint, 0, 0, 0},
         {"checkpoint-every", DBL, &o->checkpoint_every, 0, 1e9, 0},
@@ -244,6 +248,7 @@ static int parse_args(int argc, char **argv, options *o)
     }
     o->dim = (size_t)dim;
     o->corp.max_vocab = (size_t)max_vocab;
+    o->corp.spill_bytes = (size_t)(corpus_gib * 1073741824.0);
     o->tok.regex = regex;
     o->tok.max_token_bytes = (size_t)max_token;
     return 0;
@@ -376,6 +381,7 @@ static w2v_status resume_from(options *o, w2v_checkpoint *ck, w2v_tokenizer **to
     if (st)
         return st;
     w2v_corpus_opts co = w2v_corpus_opts_default();
+    co.spill_bytes = o->corp.spill_bytes;
     co.min_count = 0;
     co.vocab = ck->vocab; /* the corpus takes it over */
     ck->vocab = NULL;
