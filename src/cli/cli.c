@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -73,4 +74,21 @@ uint64_t cli_phys_memory(void)
 {
     long pages = sysconf(_SC_PHYS_PAGES), size = sysconf(_SC_PAGESIZE);
     return pages > 0 && size > 0 ? (uint64_t)pages * (uint64_t)size : 0;
+}
+
+/* The one piece of process state a signal handler may touch. */
+static atomic_int stop_requested;
+
+static void on_stop_signal(int sig)
+{
+    atomic_store(&stop_requested, 1);
+    signal(sig, SIG_DFL);
+}
+
+atomic_int *cli_catch_stop_signals(void)
+{
+    atomic_store(&stop_requested, 0);
+    signal(SIGINT, on_stop_signal);
+    signal(SIGTERM, on_stop_signal);
+    return &stop_requested;
 }

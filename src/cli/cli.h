@@ -8,6 +8,7 @@
 #ifndef W2V_CLI_H
 #define W2V_CLI_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +31,13 @@ uint64_t cli_peak_rss(void);
 
 /* Number of online cores (at least 1). */
 unsigned cli_ncores(void);
+
+/*
+ * Catch SIGINT and SIGTERM: the first sets the returned flag (hand it to
+ * the library as its stop flag, which then finishes cleanly); the handler
+ * then restores the default, so a second signal kills at once.
+ */
+atomic_int *cli_catch_stop_signals(void);
 
 /* Physical memory of this machine in bytes (0 if unknown). */
 uint64_t cli_phys_memory(void);

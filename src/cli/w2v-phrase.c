@@ -174,16 +174,6 @@ static int parse_args(int argc, char **argv, options *o)
     return 0;
 }
 
-/* The one piece of process state a signal handler may touch; a second
- * signal kills as usual. */
-static atomic_int stop_requested;
-
-static void on_signal(int sig)
-{
-    atomic_store(&stop_requested, 1);
-    signal(sig, SIG_DFL);
-}
-
 typedef struct {
     const options *o;
     FILE *phrases;      /* -save-phrases, or NULL */
@@ -261,9 +251,8 @@ int main(int argc, char **argv)
         fprintf(ps.phrases, "pass\tphrase\tscore\tcount\tcount_a\tcount_b\n");
     o.ph.on_pass = on_pass;
     o.ph.on_pass_user = &ps;
-    o.ph.stop = &stop_requested;
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    atomic_int *stop = cli_catch_stop_signals();
+    o.ph.stop = stop;
     signal(SIGPIPE, SIG_IGN);
     double t0 = cli_now();
     w2v_status st = w2v_phrase_run(o.corpus, o.output, tok, &o.ph, &err);
@@ -272,7 +261,7 @@ int main(int argc, char **argv)
         st = w2v_afile_commit(paf, &err);
     else
         w2v_afile_abort(paf);
-    if (st == W2V_ERR_INTERRUPTED && atomic_load(&stop_requested)) {
+    if (st == W2V_ERR_INTERRUPTED && atomic_load(stop)) {
         cli_error(PROG, "interrupted; %s left as it was", o.output);
         return 130;
     }

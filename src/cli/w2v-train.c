@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <math.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -334,17 +333,6 @@ static int fail(const w2v_error *err)
     return 1;
 }
 
-/* The one piece of process state a signal handler may touch: set on the
- * first SIGINT/SIGTERM (training stops at the next span and checkpoints);
- * a second signal kills as usual. */
-static atomic_int stop_requested;
-
-static void on_signal(int sig)
-{
-    atomic_store(&stop_requested, 1);
-    signal(sig, SIG_DFL);
-}
-
 typedef struct {
     const options *o;
     const w2v_corpus *corpus;
@@ -501,10 +489,7 @@ int main(int argc, char **argv)
         o.train.checkpoint_user = &cc;
         o.train.checkpoint_every = o.checkpoint_every;
     }
-    atomic_init(&stop_requested, 0);
-    o.train.stop = &stop_requested;
-    signal(SIGINT, on_signal);
-    signal(SIGTERM, on_signal);
+    o.train.stop = cli_catch_stop_signals();
     w2v_train_stats ts;
     w2v_status tst = w2v_train(corpus, &model, &o.train, &state, &ts, &err);
     if (o.save_loss && (tst == W2V_OK || tst == W2V_ERR_INTERRUPTED)) {
