@@ -4,11 +4,13 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,6 +39,41 @@ int cli_parse_double(const char *s, double lo, double hi, double *out)
         return -1;
     *out = v;
     return 0;
+}
+
+const cli_flag *cli_flag_find(const cli_flag *flags, size_t n, const char *name)
+{
+    for (size_t k = 0; k < n; k++)
+        if (!strcmp(name, flags[k].name))
+            return &flags[k];
+    return NULL;
+}
+
+int cli_flag_set(const char *prog, const cli_flag *f, const char *arg, const char *val)
+{
+    int bad = 0;
+    uint64_t v = 0, hi = f->hi >= CLI_U64_ALL ? UINT64_MAX : (uint64_t)f->hi;
+    switch (f->kind) {
+    case CLI_STR: *(const char **)f->dst = val; break;
+    case CLI_DBL: bad = cli_parse_double(val, f->lo, f->hi, (double *)f->dst); break;
+    case CLI_U64:
+        bad = cli_parse_u64(val, (uint64_t)f->lo, hi, &v);
+        if (!bad)
+            *(uint64_t *)f->dst = v;
+        break;
+    case CLI_UINT:
+        bad = cli_parse_u64(val, (uint64_t)f->lo, hi < UINT_MAX ? hi : UINT_MAX, &v);
+        if (!bad)
+            *(unsigned *)f->dst = (unsigned)v;
+        break;
+    }
+    if (bad && f->kind == CLI_DBL)
+        cli_error(prog, "%s: '%s' is not a number in [%g, %g]", arg, val, f->lo, f->hi);
+    else if (bad)
+        cli_error(prog, "%s: '%s' is not an integer in [%llu, %llu]", arg, val,
+                  (unsigned long long)f->lo,
+                  (unsigned long long)(f->kind == CLI_UINT && hi > UINT_MAX ? UINT_MAX : hi));
+    return bad ? -1 : 0;
 }
 
 void cli_error(const char *prog, const char *fmt, ...)

@@ -16,6 +16,25 @@
 int cli_parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 int cli_parse_double(const char *s, double lo, double hi, double *out);
 
+/* A value-taking flag: "-name VALUE" (or --name) stored in *dst, numbers
+ * checked against [lo, hi].  A double cannot hold UINT64_MAX: an upper
+ * bound of CLI_U64_ALL (2^64) stands for it. */
+typedef enum { CLI_U64, CLI_UINT, CLI_DBL, CLI_STR } cli_kind;
+typedef struct {
+    const char *name;
+    cli_kind kind; /* dst is uint64_t *, unsigned *, double * or const char ** */
+    void *dst;
+    double lo, hi;
+} cli_flag;
+#define CLI_U64_ALL 18446744073709551616.0
+
+/* The flag called name (without its dashes), or NULL. */
+const cli_flag *cli_flag_find(const cli_flag *flags, size_t n, const char *name);
+
+/* Store val through f; on a malformed or out-of-range value print
+ * "prog: ARG: 'VAL' is not ..." and return -1. */
+int cli_flag_set(const char *prog, const cli_flag *f, const char *arg, const char *val);
+
 /* Print "prog: message\n" to stderr. */
 void cli_error(const char *prog, const char *fmt, ...)
 #if defined(__GNUC__)

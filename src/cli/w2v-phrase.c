@@ -60,14 +60,6 @@ static void usage(FILE *fp)
 "  -debug N               word2phrase's flag: 0 = -quiet, 1 or more = summary\n");
 }
 
-typedef enum { U64, DBL, STR } kind;
-typedef struct {
-    const char *name;
-    kind k;
-    void *dst;
-    double lo, hi;
-} flag;
-
 static int parse_args(int argc, char **argv, options *o)
 {
     uint64_t max_token = W2V_TOKENIZE_MAX_TOKEN_DEFAULT, passes = 1, max_bigrams = 0;
@@ -76,21 +68,22 @@ static int parse_args(int argc, char **argv, options *o)
     *o = (options){0};
     o->tok = w2v_tokenize_opts_default();
     o->ph = w2v_phrase_opts_default();
-    const flag flags[] = {
-        {"train", STR, &o->corpus, 0, 0},
-        {"o", STR, &o->output, 0, 0},
-        {"output", STR, &o->output, 0, 0},
-        {"min-count", U64, &o->ph.min_count, 1, 1e18},
-        {"threshold", DBL, &o->ph.threshold, 0, 1e300},
-        {"delta", DBL, &delta, 0, 1e18},
-        {"passes", U64, &passes, 1, W2V_PHRASE_MAX_PASSES},
-        {"threshold-decay", DBL, &o->ph.threshold_decay, 1e-9, 1},
-        {"max-bigrams", U64, &max_bigrams, 0, W2V_VOCAB_MAX_WORDS},
-        {"save-phrases", STR, &o->save_phrases, 0, 0},
-        {"tmp-dir", STR, &o->ph.tmp_dir, 0, 0},
-        {"token-regex", STR, &o->tok.regex, 0, 0},
-        {"max-token-bytes", U64, &max_token, 1, W2V_TOKENIZE_MAX_TOKEN_LIMIT},
-        {"debug", U64, &debug, 0, 1000},
+    const cli_flag flags[] = {
+        {"train", CLI_STR, &o->corpus, 0, 0},
+        {"o", CLI_STR, &o->output, 0, 0},
+        {"output", CLI_STR, &o->output, 0, 0},
+        {"min-count", CLI_U64, &o->ph.min_count, 1, 1e18},
+        {"threshold", CLI_DBL, &o->ph.threshold, 0, 1e300},
+        {"delta", CLI_DBL, &delta, 0, 1e18},
+        {"passes", CLI_U64, &passes, 1, W2V_PHRASE_MAX_PASSES},
+        {"threshold-decay", CLI_DBL, &o->ph.threshold_decay, 1e-9, 1},
+        {"max-bigrams", CLI_U64, &max_bigrams, 0, W2V_VOCAB_MAX_WORDS},
+        {"save-phrases", CLI_STR, &o->save_phrases, 0, 0},
+        {"tmp-dir", CLI_STR, &o->ph.tmp_dir, 0, 0},
+        {"token-regex", CLI_STR, &o->tok.regex, 0, 0},
+        /* a token longer than a vocabulary word could never be stored */
+        {"max-token-bytes", CLI_U64, &max_token, 1, W2V_VOCAB_MAX_WORD_BYTES},
+        {"debug", CLI_U64, &debug, 0, 1000},
     };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -110,10 +103,7 @@ static int parse_args(int argc, char **argv, options *o)
         if (!strcmp(name, "quiet")) { o->quiet = 1; continue; }
         if (!strcmp(name, "verbose")) { o->verbose = 1; continue; }
         if (!strcmp(name, "lowercase")) { o->tok.lowercase = 1; continue; }
-        const flag *f = NULL;
-        for (size_t k = 0; k < sizeof flags / sizeof *flags; k++)
-            if (!strcmp(name, flags[k].name))
-                f = &flags[k];
+        const cli_flag *f = cli_flag_find(flags, sizeof flags / sizeof *flags, name);
         if (!f) {
             cli_error(PROG, "unknown option '%s' (see " PROG " -help)", a);
             return -1;
@@ -122,22 +112,8 @@ static int parse_args(int argc, char **argv, options *o)
             cli_error(PROG, "option %s needs a value", a);
             return -1;
         }
-        const char *val = argv[++i];
-        int bad = 0;
-        if (f->k == STR)
-            *(const char **)f->dst = val;
-        else if (f->k == DBL)
-            bad = cli_parse_double(val, f->lo, f->hi, (double *)f->dst);
-        else
-            bad = cli_parse_u64(val, (uint64_t)f->lo, (uint64_t)f->hi, (uint64_t *)f->dst);
-        if (bad) {
-            if (f->k == DBL)
-                cli_error(PROG, "%s: '%s' is not a number in [%g, %g]", a, val, f->lo, f->hi);
-            else
-                cli_error(PROG, "%s: '%s' is not an integer in [%.0f, %.0f]", a, val, f->lo,
-                          f->hi);
+        if (cli_flag_set(PROG, f, a, argv[++i]) != 0)
             return -1;
-        }
     }
     if (!o->corpus) {
         cli_error(PROG, "no corpus given (see " PROG " -help)");

@@ -80,37 +80,6 @@ static void usage(FILE *fp)
 "  -hs 0|1              hierarchical softmax (with -negative 0: instead of NS)\n");
 }
 
-/* Flag tables: every value-taking flag with its bounds.  A double cannot
- * hold UINT64_MAX; U64_ALL (2^64) as an upper bound stands for it. */
-#define U64_ALL 18446744073709551616.0
-typedef enum { U64, DBL, STR, BOOL01 } kind;
-typedef struct {
-    const char *name;
-    kind k;
-    void *dst;
-    double lo, hi;
-    size_t width; /* bytes of the unsigned destination */
-} flag;
-
-static int set_flag(const flag *f, const char *val)
-{
-    if (f->k == STR) {
-        *(const char **)f->dst = val;
-        return 0;
-    }
-    if (f->k == DBL)
-        return cli_parse_double(val, f->lo, f->hi, (double *)f->dst);
-    uint64_t v, hi = f->hi >= U64_ALL ? UINT64_MAX : (uint64_t)f->hi;
-    if (cli_parse_u64(val, (uint64_t)f->lo, hi, &v) != 0)
-        return -1;
-    switch (f->width) {
-    case sizeof(unsigned): *(unsigned *)f->dst = (unsigned)v; break;
-    case sizeof(uint64_t): *(uint64_t *)f->dst = v; break;
-    default: return -1;
-    }
-    return 0;
-}
-
 static int parse_args(int argc, char **argv, options *o)
 {
     unsigned binary = 2, cbow = 0, hs = 0, debug = 2;
@@ -129,40 +98,40 @@ static int parse_args(int argc, char **argv, options *o)
     double corpus_gib = phys ? (double)phys / 2 / 1073741824.0 : 8.0;
     if (phys)
         o->max_memory_gib = (double)phys / 1073741824.0;
-    const flag flags[] = {
-        {"train", STR, &o->corpus, 0, 0, 0},
-        {"o", STR, &o->output, 0, 0, 0},
-        {"output", STR, &o->output, 0, 0, 0},
-        {"binary", U64, &binary, 0, 1, sizeof binary},
-        {"dim", U64, &dim, 1, W2V_MODEL_MAX_DIM, sizeof dim},
-        {"size", U64, &dim, 1, W2V_MODEL_MAX_DIM, sizeof dim},
-        {"window", U64, &o->train.window, 1, W2V_TRAIN_MAX_WINDOW, sizeof(unsigned)},
-        {"negative", U64, &o->train.negative, 0, W2V_TRAIN_MAX_NEGATIVE, sizeof(unsigned)},
-        {"sample", DBL, &o->train.sample, 0, 1, 0},
-        {"min-count", U64, &o->corp.min_count, 1, 1e18, sizeof(uint64_t)},
-        {"max-vocab", U64, &max_vocab, 0, W2V_VOCAB_MAX_WORDS, sizeof max_vocab},
-        {"alpha", DBL, &o->train.alpha, 1e-9, 10, 0},
-        {"epochs", U64, &o->train.epochs, 1, 100000, sizeof(unsigned)},
-        {"iter", U64, &o->train.epochs, 1, 100000, sizeof(unsigned)},
-        {"threads", U64, &o->train.threads, 1, W2V_TRAIN_MAX_THREADS, sizeof(unsigned)},
-        {"seed", U64, &o->train.seed, 0, U64_ALL, sizeof(uint64_t)},
-        {"kernel", STR, &kernel, 0, 0, 0},
-        {"token-regex", STR, &regex, 0, 0, 0},
+    const cli_flag flags[] = {
+        {"train", CLI_STR, &o->corpus, 0, 0},
+        {"o", CLI_STR, &o->output, 0, 0},
+        {"output", CLI_STR, &o->output, 0, 0},
+        {"binary", CLI_UINT, &binary, 0, 1},
+        {"dim", CLI_U64, &dim, 1, W2V_MODEL_MAX_DIM},
+        {"size", CLI_U64, &dim, 1, W2V_MODEL_MAX_DIM},
+        {"window", CLI_UINT, &o->train.window, 1, W2V_TRAIN_MAX_WINDOW},
+        {"negative", CLI_UINT, &o->train.negative, 0, W2V_TRAIN_MAX_NEGATIVE},
+        {"sample", CLI_DBL, &o->train.sample, 0, 1},
+        {"min-count", CLI_U64, &o->corp.min_count, 1, 1e18},
+        {"max-vocab", CLI_U64, &max_vocab, 0, W2V_VOCAB_MAX_WORDS},
+        {"alpha", CLI_DBL, &o->train.alpha, 1e-9, 10},
+        {"epochs", CLI_UINT, &o->train.epochs, 1, 100000},
+        {"iter", CLI_UINT, &o->train.epochs, 1, 100000},
+        {"threads", CLI_UINT, &o->train.threads, 1, W2V_TRAIN_MAX_THREADS},
+        {"seed", CLI_U64, &o->train.seed, 0, CLI_U64_ALL},
+        {"kernel", CLI_STR, &kernel, 0, 0},
+        {"token-regex", CLI_STR, &regex, 0, 0},
         /* a token longer than a vocabulary word could never be stored */
-        {"max-token-bytes", U64, &max_token, 1, W2V_VOCAB_MAX_WORD_BYTES, sizeof max_token},
-        {"save-vocab", STR, &o->save_vocab, 0, 0, 0},
-        {"read-vocab", STR, &o->read_vocab, 0, 0, 0},
-        {"max-memory", DBL, &o->max_memory_gib, 1e-6, 1e6, 0},
-        {"corpus-memory", DBL, &corpus_gib, 0, 1e6, 0},
-        {"init-range", DBL, &o->init_range, 1e-6, 1e6, 0},
-        {"checkpoint", STR, &o->checkpoint, 0, 0, 0},
-        {"checkpoint-every", DBL, &o->checkpoint_every, 0, 1e9, 0},
-        {"resume", STR, &o->resume, 0, 0, 0},
-        {"save-loss", STR, &o->save_loss, 0, 0, 0},
-        {"progress-every", DBL, &o->train.progress_every, 0.01, 3600, 0},
-        {"cbow", U64, &cbow, 0, 1, sizeof cbow},
-        {"hs", U64, &hs, 0, 1, sizeof hs},
-        {"debug", U64, &debug, 0, 1000, sizeof debug}, /* word2vec.c's verbosity */
+        {"max-token-bytes", CLI_U64, &max_token, 1, W2V_VOCAB_MAX_WORD_BYTES},
+        {"save-vocab", CLI_STR, &o->save_vocab, 0, 0},
+        {"read-vocab", CLI_STR, &o->read_vocab, 0, 0},
+        {"max-memory", CLI_DBL, &o->max_memory_gib, 1e-6, 1e6},
+        {"corpus-memory", CLI_DBL, &corpus_gib, 0, 1e6},
+        {"init-range", CLI_DBL, &o->init_range, 1e-6, 1e6},
+        {"checkpoint", CLI_STR, &o->checkpoint, 0, 0},
+        {"checkpoint-every", CLI_DBL, &o->checkpoint_every, 0, 1e9},
+        {"resume", CLI_STR, &o->resume, 0, 0},
+        {"save-loss", CLI_STR, &o->save_loss, 0, 0},
+        {"progress-every", CLI_DBL, &o->train.progress_every, 0.01, 3600},
+        {"cbow", CLI_UINT, &cbow, 0, 1},
+        {"hs", CLI_UINT, &hs, 0, 1},
+        {"debug", CLI_UINT, &debug, 0, 1000}, /* word2vec.c's verbosity */
     };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -182,10 +151,7 @@ static int parse_args(int argc, char **argv, options *o)
         if (!strcmp(name, "quiet")) { o->quiet = 1; continue; }
         if (!strcmp(name, "verbose")) { o->verbose = 1; continue; }
         if (!strcmp(name, "lowercase")) { o->tok.lowercase = 1; continue; }
-        const flag *f = NULL;
-        for (size_t k = 0; k < sizeof flags / sizeof *flags; k++)
-            if (!strcmp(name, flags[k].name))
-                f = &flags[k];
+        const cli_flag *f = cli_flag_find(flags, sizeof flags / sizeof *flags, name);
         if (!f) {
             if (!strcmp(name, "classes"))
                 cli_error(PROG, "%s: word2vec.c's k-means -classes is not implemented", a);
@@ -198,15 +164,9 @@ static int parse_args(int argc, char **argv, options *o)
             return -1;
         }
         const char *val = argv[++i];
-        alpha_given |= f->dst == &o->train.alpha;
-        if (set_flag(f, val) != 0) {
-            if (f->k == DBL)
-                cli_error(PROG, "%s: '%s' is not a number in [%g, %g]", a, val, f->lo, f->hi);
-            else
-                cli_error(PROG, "%s: '%s' is not an integer in [%.0f, %.0f]", a, val, f->lo,
-                          f->hi);
+        if (cli_flag_set(PROG, f, a, val) != 0)
             return -1;
-        }
+        alpha_given |= f->dst == &o->train.alpha;
     }
     if (debug == 0)
         o->quiet = 1;
