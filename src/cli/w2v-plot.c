@@ -62,6 +62,18 @@ static int parse_args(int argc, char **argv, options *o)
         cli_error(PROG, "out of memory");
         return -1;
     }
+    unsigned binary = 2; /* 2: detect */
+    const cli_flag flags[] = {
+        {"o", CLI_STR, &o->output, 0, 0},
+        {"output", CLI_STR, &o->output, 0, 0},
+        {"bars", CLI_STR, &o->bars, 0, 0},
+        {"title", CLI_STR, &o->title, 0, 0},
+        {"xlabel", CLI_STR, &o->xlabel, 0, 0},
+        {"ylabel", CLI_STR, &o->ylabel, 0, 0},
+        {"width", CLI_UINT, &o->width, 200, 20000},
+        {"height", CLI_UINT, &o->height, 200, 20000},
+        {"binary", CLI_UINT, &binary, 0, 1},
+    };
     int only_words = 0;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -84,16 +96,8 @@ static int parse_args(int argc, char **argv, options *o)
         if (!strcmp(name, "pairs")) { o->pairs = 1; continue; }
         if (!strcmp(name, "raw")) { o->raw = 1; continue; }
         if (!strcmp(name, "no-values")) { o->no_values = 1; continue; }
-        const char **str = !strcmp(name, "o") || !strcmp(name, "output") ? &o->output
-                           : !strcmp(name, "bars")   ? &o->bars
-                           : !strcmp(name, "title")  ? &o->title
-                           : !strcmp(name, "xlabel") ? &o->xlabel
-                           : !strcmp(name, "ylabel") ? &o->ylabel
-                                                     : NULL;
-        unsigned *num = !strcmp(name, "width") ? &o->width : !strcmp(name, "height") ? &o->height
-                                                                                     : NULL;
-        int is_binary = !strcmp(name, "binary");
-        if (!str && !num && !is_binary) {
+        const cli_flag *f = cli_flag_find(flags, sizeof flags / sizeof *flags, name);
+        if (!f) {
             cli_error(PROG, "unknown option '%s' (see " PROG " -help)", a);
             return -1;
         }
@@ -101,24 +105,11 @@ static int parse_args(int argc, char **argv, options *o)
             cli_error(PROG, "option %s needs a value", a);
             return -1;
         }
-        const char *val = argv[++i];
-        uint64_t v;
-        if (str) {
-            *str = val;
-        } else if (is_binary) {
-            if (cli_parse_u64(val, 0, 1, &v) != 0) {
-                cli_error(PROG, "%s: '%s' is not 0 or 1", a, val);
-                return -1;
-            }
-            o->format = v ? W2V_FORMAT_BINARY : W2V_FORMAT_TEXT;
-        } else {
-            if (cli_parse_u64(val, 200, 20000, &v) != 0) {
-                cli_error(PROG, "%s: '%s' is not an integer in [200, 20000]", a, val);
-                return -1;
-            }
-            *num = (unsigned)v;
-        }
+        if (cli_flag_set(PROG, f, a, argv[++i]) != 0)
+            return -1;
     }
+    if (binary != 2)
+        o->format = binary ? W2V_FORMAT_BINARY : W2V_FORMAT_TEXT;
     if (o->bars && o->vectors) {
         /* with -bars, the first positional was taken as the vector file */
         cli_error(PROG, "-bars draws a table; no vector file or words go with it ('%s')",
