@@ -76,6 +76,22 @@ int cli_flag_set(const char *prog, const cli_flag *f, const char *arg, const cha
     return bad ? -1 : 0;
 }
 
+const cli_flag *cli_flag_take(const char *prog, const cli_flag *flags, size_t n,
+                              const char *name, int argc, char **argv, int *i)
+{
+    const char *arg = argv[*i];
+    const cli_flag *f = cli_flag_find(flags, n, name);
+    if (!f) {
+        cli_error(prog, "unknown option '%s' (see %s -help)", arg, prog);
+        return NULL;
+    }
+    if (*i + 1 >= argc) {
+        cli_error(prog, "option %s needs a value", arg);
+        return NULL;
+    }
+    return cli_flag_set(prog, f, arg, argv[++*i]) == 0 ? f : NULL;
+}
+
 void cli_error(const char *prog, const char *fmt, ...)
 {
     va_list ap;

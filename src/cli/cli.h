@@ -35,6 +35,12 @@ const cli_flag *cli_flag_find(const cli_flag *flags, size_t n, const char *name)
  * "prog: ARG: 'VAL' is not ..." and return -1. */
 int cli_flag_set(const char *prog, const cli_flag *f, const char *arg, const char *val);
 
+/* argv[*i] is "-name" or "--name": find the flag, take its value from
+ * argv[*i + 1] (advancing *i) and store it.  @return the flag, or NULL
+ * after printing why not (unknown option, missing or bad value). */
+const cli_flag *cli_flag_take(const char *prog, const cli_flag *flags, size_t n,
+                              const char *name, int argc, char **argv, int *i);
+
 /* Print "prog: message\n" to stderr. */
 void cli_error(const char *prog, const char *fmt, ...)
 #if defined(__GNUC__)

@@ -103,16 +103,7 @@ static int parse_args(int argc, char **argv, options *o)
         if (!strcmp(name, "quiet")) { o->quiet = 1; continue; }
         if (!strcmp(name, "verbose")) { o->verbose = 1; continue; }
         if (!strcmp(name, "lowercase")) { o->tok.lowercase = 1; continue; }
-        const cli_flag *f = cli_flag_find(flags, sizeof flags / sizeof *flags, name);
-        if (!f) {
-            cli_error(PROG, "unknown option '%s' (see " PROG " -help)", a);
-            return -1;
-        }
-        if (i + 1 >= argc) {
-            cli_error(PROG, "option %s needs a value", a);
-            return -1;
-        }
-        if (cli_flag_set(PROG, f, a, argv[++i]) != 0)
+        if (!cli_flag_take(PROG, flags, sizeof flags / sizeof *flags, name, argc, argv, &i))
             return -1;
     }
     if (!o->corpus) {

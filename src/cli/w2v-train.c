@@ -151,20 +151,13 @@ static int parse_args(int argc, char **argv, options *o)
         if (!strcmp(name, "quiet")) { o->quiet = 1; continue; }
         if (!strcmp(name, "verbose")) { o->verbose = 1; continue; }
         if (!strcmp(name, "lowercase")) { o->tok.lowercase = 1; continue; }
-        const cli_flag *f = cli_flag_find(flags, sizeof flags / sizeof *flags, name);
-        if (!f) {
-            if (!strcmp(name, "classes"))
-                cli_error(PROG, "%s: word2vec.c's k-means -classes is not implemented", a);
-            else
-                cli_error(PROG, "unknown option '%s' (see " PROG " -help)", a);
+        if (!strcmp(name, "classes")) {
+            cli_error(PROG, "%s: word2vec.c's k-means -classes is not implemented", a);
             return -1;
         }
-        if (i + 1 >= argc) {
-            cli_error(PROG, "option %s needs a value", a);
-            return -1;
-        }
-        const char *val = argv[++i];
-        if (cli_flag_set(PROG, f, a, val) != 0)
+        const cli_flag *f = cli_flag_take(PROG, flags, sizeof flags / sizeof *flags, name,
+                                          argc, argv, &i);
+        if (!f)
             return -1;
         alpha_given |= f->dst == &o->train.alpha;
     }
