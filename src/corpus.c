@@ -1,5 +1,10 @@
 /*
  * corpus.c - one pass from text to vocabulary + id stream (see corpus.h).
+ *
+ * A share (opts->share) stops before the vocabulary is finalized: its
+ * counting vocabulary and counting ids wait for the merged vocabulary of
+ * all shares, and w2v_corpus_finish then applies the very same rewrite
+ * (remap_ids) that a single build applies after w2v_vocab_finalize.
  */
 #include "w2v/corpus.h"
 
@@ -146,32 +151,128 @@ static int on_token(void *user, const char *tok, size_t len)
     return push(b, id);
 }
 
-/* Map counting ids to final ids, drop the lost words, collapse sentence ends. */
-static void remap_stream(builder *b, const uint32_t *map)
+/*
+ * Map the stream ids[0..len) in place through map (indexed by the ids in
+ * it; W2V_VOCAB_NONE drops the word, counted in *dropped), collapse
+ * repeated sentence ends and remove those at either end.  Works on a
+ * builder's buffer and on a finished corpus's (possibly mapped) array.
+ * @return the new length.
+ */
+static size_t remap_ids(uint32_t *ids, size_t len, const uint32_t *map, uint64_t *dropped)
 {
     size_t out = 0;
-    for (size_t i = 0; i < b->len; i++) {
-        uint32_t id = b->ids[i];
+    for (size_t i = 0; i < len; i++) {
+        uint32_t id = ids[i];
         if (id != W2V_CORPUS_EOS) {
             id = map[id];
             if (id == W2V_VOCAB_NONE) {
-                b->dropped++;
+                (*dropped)++;
                 continue;
             }
-        } else if (out == 0 || b->ids[out - 1] == W2V_CORPUS_EOS) {
+        } else if (out == 0 || ids[out - 1] == W2V_CORPUS_EOS) {
             continue;
         }
-        b->ids[out++] = id;
+        ids[out++] = id;
     }
-    while (out > 0 && b->ids[out - 1] == W2V_CORPUS_EOS)
+    while (out > 0 && ids[out - 1] == W2V_CORPUS_EOS)
         out--;
-    b->len = out;
+    return out;
+}
+
+/* Word ids (entries other than sentence ends) in ids[0..len). */
+static uint64_t count_words(const uint32_t *ids, size_t len)
+{
+    uint64_t words = 0;
+    for (size_t i = 0; i < len; i++)
+        words += ids[i] != W2V_CORPUS_EOS;
+    return words;
 }
 
 w2v_corpus_opts w2v_corpus_opts_default(void)
 {
     return (w2v_corpus_opts){.min_count = 5, .max_vocab = 0, .vocab = NULL, .spill_bytes = 0,
-                             .spill_dir = NULL};
+                             .spill_dir = NULL, .range_begin = 0, .range_end = 0, .share = 0};
+}
+
+/*
+ * Tokenize the input into b: the buffer text[0..text_len) if text is
+ * non-NULL (cut to the range, if any), else the file path (its range, if
+ * any).  stats receives the tokenizer's counts.
+ */
+static w2v_status read_input(builder *b, const char *path, const char *text, size_t text_len,
+                             const w2v_tokenizer *tok, const w2v_corpus_opts *opts,
+                             w2v_tokenize_stats *stats, w2v_error *err)
+{
+    int ranged = opts->range_begin != 0 || opts->range_end != 0;
+    w2v_status st;
+    if (text) {
+        if (ranged && opts->range_begin > opts->range_end)
+            return w2v_error_set(err, W2V_ERR_ARG, "%s: byte range [%llu, %llu) ends before "
+                                 "it begins", path, (unsigned long long)opts->range_begin,
+                                 (unsigned long long)opts->range_end);
+        if (ranged) {
+            size_t end = opts->range_end < text_len ? (size_t)opts->range_end : text_len;
+            size_t begin = opts->range_begin < end ? (size_t)opts->range_begin : end;
+            text += begin;
+            text_len = end - begin;
+        }
+        st = w2v_tokenize_buffer(tok, text, text_len, on_token, b, stats, err);
+        if (!st) /* a buffer's end ends its last sentence, like a file's */
+            on_token(b, NULL, 0);
+    } else if (ranged) {
+        st = w2v_tokenize_file_range(tok, path, opts->range_begin, opts->range_end, on_token, b,
+                                     stats, err);
+    } else {
+        st = w2v_tokenize_file(tok, path, on_token, b, stats, err);
+    }
+    if (b->st) { /* the callback's own error beats "interrupted" */
+        st = b->st;
+        if (err)
+            *err = b->cb_err;
+    }
+    return st;
+}
+
+/* W2V_ERR_EMPTY, with the reason, when the finished stream holds no word. */
+static w2v_status check_nonempty(const builder *b, const char *path, const w2v_corpus_opts *opts,
+                                 const w2v_corpus *c, w2v_error *err)
+{
+    if (c->tok.tokens == 0)
+        return w2v_error_set(err, W2V_ERR_EMPTY, "%s: the corpus contains no words", path);
+    if (!b->counting && (w2v_vocab_size(b->vocab) == 0 || b->len == 0))
+        return w2v_error_set(err, W2V_ERR_EMPTY,
+                             "%s: no word of the given vocabulary with a count of at least "
+                             "%llu occurs in the corpus (%llu tokens read)",
+                             path, (unsigned long long)opts->min_count,
+                             (unsigned long long)c->tok.tokens);
+    if (w2v_vocab_size(b->vocab) == 0 || b->len == 0)
+        return w2v_error_set(err, W2V_ERR_EMPTY,
+                             "%s: no word occurs at least %llu times (%llu tokens read)",
+                             path, (unsigned long long)opts->min_count,
+                             (unsigned long long)c->tok.tokens);
+    return W2V_OK;
+}
+
+/*
+ * Finalize the vocabulary and rewrite the stream to final ids, or (a
+ * share) leave both as counted for w2v_corpus_finish.
+ */
+static w2v_status finalize(builder *b, const char *path, const w2v_corpus_opts *opts,
+                           const w2v_corpus *c, w2v_error *err)
+{
+    if (opts->share)
+        return W2V_OK;
+    uint32_t *map = NULL;
+    w2v_status st = w2v_vocab_finalize(b->vocab, opts->min_count, opts->max_vocab, &map, err);
+    if (st)
+        return st;
+    b->len = remap_ids(b->ids, b->len, map, &b->dropped);
+    free(map);
+    /* A byte range is one process's share of a corpus: it may hold no
+     * word, and the job checks the whole. */
+    if (opts->range_begin || opts->range_end)
+        return W2V_OK;
+    return check_nonempty(b, path, opts, c, err);
 }
 
 static w2v_status build(const char *path, const char *text, size_t text_len,
@@ -188,43 +289,16 @@ static w2v_status build(const char *path, const char *text, size_t text_len,
     w2v_status st = c ? W2V_OK : w2v_error_set(err, W2V_ERR_NOMEM, "corpus: out of memory");
     if (!st && !b.vocab)
         st = w2v_vocab_create(&b.vocab, err);
-    if (!st) {
-        st = text ? w2v_tokenize_buffer(tok, text, text_len, on_token, &b, &c->tok, err)
-                  : w2v_tokenize_file(tok, path, on_token, &b, &c->tok, err);
-        if (!st && text) /* a buffer's end ends its last sentence, like a file's */
-            on_token(&b, NULL, 0);
-        if (b.st) { /* the callback's own error beats "interrupted" */
-            st = b.st;
-            if (err)
-                *err = b.cb_err;
-        }
-    }
+    if (!st)
+        st = read_input(&b, path, text, text_len, tok, opts, &c->tok, err);
     size_t mapped = b.fd >= 0 ? b.len * sizeof *b.ids : 0;
     if (!st && b.fd >= 0 && map_spilled(&b) != 0) {
         st = b.st;
         if (err)
             *err = b.cb_err;
     }
-    uint32_t *map = NULL;
     if (!st)
-        st = w2v_vocab_finalize(b.vocab, opts->min_count, opts->max_vocab, &map, err);
-    if (!st) {
-        remap_stream(&b, map);
-        free(map);
-        if (c->tok.tokens == 0)
-            st = w2v_error_set(err, W2V_ERR_EMPTY, "%s: the corpus contains no words", path);
-        else if (!b.counting && (w2v_vocab_size(b.vocab) == 0 || b.len == 0))
-            st = w2v_error_set(err, W2V_ERR_EMPTY,
-                               "%s: no word of the given vocabulary with a count of at least "
-                               "%llu occurs in the corpus (%llu tokens read)",
-                               path, (unsigned long long)opts->min_count,
-                               (unsigned long long)c->tok.tokens);
-        else if (w2v_vocab_size(b.vocab) == 0 || b.len == 0)
-            st = w2v_error_set(err, W2V_ERR_EMPTY,
-                               "%s: no word occurs at least %llu times (%llu tokens read)",
-                               path, (unsigned long long)opts->min_count,
-                               (unsigned long long)c->tok.tokens);
-    }
+        st = finalize(&b, path, opts, c, err);
     if (st) {
         w2v_vocab_free(b.vocab);
         if (b.fd >= 0)
@@ -246,8 +320,8 @@ static w2v_status build(const char *path, const char *text, size_t text_len,
     c->len = b.len;
     c->vocab = b.vocab;
     c->dropped = b.dropped;
-    for (size_t i = 0; i < c->len; i++)
-        c->words += c->ids[i] != W2V_CORPUS_EOS;
+    c->words = count_words(c->ids, c->len);
+    c->share = opts->share != 0;
     *out = c;
     return W2V_OK;
 }
@@ -263,6 +337,36 @@ w2v_status w2v_corpus_build_mem(const char *text, size_t len, const char *name,
                                 w2v_corpus **out, w2v_error *err)
 {
     return build(name ? name : "(memory)", text ? text : "", len, tok, opts, out, err);
+}
+
+w2v_status w2v_corpus_finish(w2v_corpus *c, w2v_vocab *final, w2v_error *err)
+{
+    if (!c || !c->share || !final) {
+        w2v_vocab_free(final);
+        return w2v_error_set(err, W2V_ERR_ARG,
+                             "corpus: finishing needs an unfinished share and a vocabulary");
+    }
+    size_t n = w2v_vocab_size(c->vocab);
+    uint32_t *map = n <= SIZE_MAX / sizeof *map ? malloc((n ? n : 1) * sizeof *map) : NULL;
+    if (!map) {
+        w2v_vocab_free(final);
+        return w2v_error_set(err, W2V_ERR_NOMEM, "corpus: out of memory for a %zu-word map", n);
+    }
+    for (size_t id = 0; id < n; id++) {
+        const char *w = w2v_vocab_word(c->vocab, (uint32_t)id);
+        map[id] = w2v_vocab_find(final, w, strlen(w));
+    }
+    c->len = remap_ids(c->ids, c->len, map, &c->dropped);
+    free(map);
+    c->words = count_words(c->ids, c->len);
+    if (!c->mapped_bytes && c->len) { /* words dropped: give the room back */
+        uint32_t *shrunk = realloc(c->ids, c->len * sizeof *c->ids);
+        c->ids = shrunk ? shrunk : c->ids;
+    }
+    w2v_vocab_free(c->vocab);
+    c->vocab = final;
+    c->share = 0;
+    return W2V_OK;
 }
 
 void w2v_corpus_free(w2v_corpus *c)

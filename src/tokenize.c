@@ -41,7 +41,10 @@
  * Files are read with read(2) into one buffer of W2V_TOKENIZE_CHUNK bytes
  * and cut after the last ASCII whitespace byte (after the last '\n' when a
  * pattern is used), so no token straddles two pieces and memory stays
- * bounded whatever the line length.
+ * bounded whatever the line length.  A byte range of a file is the same
+ * loop after an lseek, told to stop after end - begin bytes; the cuts of
+ * w2v_tokenize_split come from small pread windows around each nominal cut,
+ * so splitting never reads the whole file.
  *
  * It does not normalise Unicode (NFC/NFKC), does not apply full or
  * language-specific case mappings (German sharp s, Turkish i, final sigma),
@@ -743,10 +746,15 @@ static size_t piece_end(const w2v_tokenizer *t, const unsigned char *buf, size_t
     return from;
 }
 
-/* Fill buf up to cap bytes, or to the end of the input (*eof). */
+/*
+ * Fill buf up to cap bytes, or to the end of the input (*eof), reading at
+ * most *left more bytes (the end of a range counts as the end of the input).
+ */
 static w2v_status fill(run *r, int fd, unsigned char *buf, size_t *have, size_t cap,
-                       int *eof)
+                       uint64_t *left, int *eof)
 {
+    if (*left < cap - *have)
+        cap = *have + (size_t)*left;
     while (*have < cap && !*eof) {
         ssize_t got = read(fd, buf + *have, cap - *have);
         if (got < 0) {
@@ -759,27 +767,34 @@ static w2v_status fill(run *r, int fd, unsigned char *buf, size_t *have, size_t 
         if (got == 0)
             *eof = 1;
         *have += (size_t)got;
+        *left -= (uint64_t)got;
     }
+    if (*left == 0)
+        *eof = 1;
     return W2V_OK;
 }
 
 /*
- * The read loop.  Invariant: buf[0..have) holds the unconsumed input, which
- * starts at stream offset r->base.  Each round fills the buffer, tokenizes
- * up to piece_end() and keeps the rest (a partial token) for the next round.
+ * The read loop over at most limit bytes of fd.  Invariant: buf[0..have)
+ * holds the unconsumed input, which starts at stream offset r->base (a
+ * file offset: a range starts at its begin).  Each round fills the buffer,
+ * tokenizes up to piece_end() and keeps the rest (a partial token) for the
+ * next round; the end of the limit is the end of the input.
  * A whitespace-free run that fills the whole buffer is, for the byte
  * scanner, one overlong token: it is emitted (cut) once and the rest of it
  * skipped as it arrives; a pattern instead sees it in pieces cut at a
  * character boundary.
  */
-static w2v_status read_loop(run *r, int fd, unsigned char *buf)
+static w2v_status read_loop(run *r, int fd, unsigned char *buf, uint64_t limit)
 {
     const size_t cap = W2V_TOKENIZE_CHUNK;
+    const uint64_t start = r->base;
+    uint64_t left = limit;
     size_t have = 0;
     int eof = 0, skipping = 0;
     unsigned char last = '\n';
     for (;;) {
-        w2v_status st = fill(r, fd, buf, &have, cap, &eof);
+        w2v_status st = fill(r, fd, buf, &have, cap, &left, &eof);
         if (st != W2V_OK)
             return st;
         if (have == 0)
@@ -821,30 +836,57 @@ static w2v_status read_loop(run *r, int fd, unsigned char *buf)
         memmove(buf, buf + cut, have - cut);
         have -= cut;
     }
-    if (r->base > 0 && last != '\n' && emit_sentence_end(r))
+    if (r->base > start && last != '\n' && emit_sentence_end(r))
         return interrupted(r);
     return W2V_OK;
 }
 
-w2v_status w2v_tokenize_file(const w2v_tokenizer *tok, const char *path, w2v_token_fn fn,
-                             void *user, w2v_tokenize_stats *stats, w2v_error *err)
+/*
+ * Open path for reading ("-": standard input, is_stdin) into *fd and stat
+ * it into *sb; a directory is refused.  On error nothing stays open.
+ */
+static w2v_status open_input(const char *path, int is_stdin, int *fd, struct stat *sb,
+                             w2v_error *err)
 {
-    if (!tok || !fn || !path)
-        return w2v_error_set(err, W2V_ERR_ARG, "tokenize: missing tokenizer, callback or path");
-    int is_stdin = strcmp(path, "-") == 0;
     const char *what = is_stdin ? "standard input" : path;
-    int fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0) {
+    *fd = is_stdin ? STDIN_FILENO : open(path, O_RDONLY | O_CLOEXEC);
+    if (*fd < 0) {
         int e = errno;
         return w2v_error_set(err, W2V_ERR_IO, "%s: cannot open: %s", path, strerror(e));
     }
-    struct stat sb;
     w2v_status st = W2V_OK;
-    if (fstat(fd, &sb) != 0) {
+    if (fstat(*fd, sb) != 0) {
         int e = errno;
         st = w2v_error_set(err, W2V_ERR_IO, "%s: cannot stat: %s", what, strerror(e));
-    } else if (S_ISDIR(sb.st_mode)) {
+    } else if (S_ISDIR(sb->st_mode)) {
         st = w2v_error_set(err, W2V_ERR_IO, "%s: cannot read: %s", what, strerror(EISDIR));
+    }
+    if (st != W2V_OK && !is_stdin)
+        close(*fd);
+    return st;
+}
+
+/*
+ * The body of w2v_tokenize_file and w2v_tokenize_file_range: tokenize at
+ * most limit bytes of path from byte offset begin (0 for standard input,
+ * which is never seeked), with offsets in messages counted from the start
+ * of the file.
+ */
+static w2v_status tokenize_path(const w2v_tokenizer *tok, const char *path, uint64_t begin,
+                                uint64_t limit, w2v_token_fn fn, void *user,
+                                w2v_tokenize_stats *stats, w2v_error *err)
+{
+    int is_stdin = strcmp(path, "-") == 0;
+    const char *what = is_stdin ? "standard input" : path;
+    int fd;
+    struct stat sb;
+    w2v_status st = open_input(path, is_stdin, &fd, &sb, err);
+    if (st != W2V_OK)
+        return st;
+    if (begin > 0 && (begin > (uint64_t)INT64_MAX || lseek(fd, (off_t)begin, SEEK_SET) < 0)) {
+        int e = begin > (uint64_t)INT64_MAX ? EOVERFLOW : errno;
+        st = w2v_error_set(err, W2V_ERR_IO, "%s: cannot seek to byte offset %llu: %s", what,
+                           (unsigned long long)begin, strerror(e));
     }
     unsigned char *buf = NULL;
     if (st == W2V_OK && !(buf = malloc(W2V_TOKENIZE_CHUNK)))
@@ -853,12 +895,136 @@ w2v_status w2v_tokenize_file(const w2v_tokenizer *tok, const char *path, w2v_tok
         run r;
         st = run_init(&r, tok, fn, user, what, err);
         if (st == W2V_OK) {
-            st = read_loop(&r, fd, buf);
+            r.base = begin; /* offsets in messages count from the start of the file */
+            st = read_loop(&r, fd, buf, limit);
             run_done(&r, stats);
         }
     }
     free(buf);
     if (!is_stdin)
         close(fd);
+    return st;
+}
+
+w2v_status w2v_tokenize_file(const w2v_tokenizer *tok, const char *path, w2v_token_fn fn,
+                             void *user, w2v_tokenize_stats *stats, w2v_error *err)
+{
+    if (!tok || !fn || !path)
+        return w2v_error_set(err, W2V_ERR_ARG, "tokenize: missing tokenizer, callback or path");
+    return tokenize_path(tok, path, 0, UINT64_MAX, fn, user, stats, err);
+}
+
+w2v_status w2v_tokenize_file_range(const w2v_tokenizer *tok, const char *path, uint64_t begin,
+                                   uint64_t end, w2v_token_fn fn, void *user,
+                                   w2v_tokenize_stats *stats, w2v_error *err)
+{
+    if (!tok || !fn || !path)
+        return w2v_error_set(err, W2V_ERR_ARG, "tokenize: missing tokenizer, callback or path");
+    if (strcmp(path, "-") == 0)
+        return w2v_error_set(err, W2V_ERR_ARG,
+                             "standard input cannot be read by byte range (give a file)");
+    if (begin > end)
+        return w2v_error_set(err, W2V_ERR_ARG, "%s: byte range [%llu, %llu) ends before it begins",
+                             path, (unsigned long long)begin, (unsigned long long)end);
+    return tokenize_path(tok, path, begin, end - begin, fn, user, stats, err);
+}
+
+/* ------------------------------------------------------------------------ */
+/* Splitting a file into shares                                             */
+
+/* Read size of w2v_tokenize_split's windows: a cut usually needs one. */
+#define SPLIT_BLOCK (64u << 10)
+
+/* pread() all of n bytes at off, or fewer at the end of the file (*got). */
+static w2v_status pread_full(int fd, const char *path, unsigned char *buf, size_t n,
+                             uint64_t off, size_t *got, w2v_error *err)
+{
+    *got = 0;
+    while (*got < n) {
+        ssize_t k = pread(fd, buf + *got, n - *got, (off_t)(off + *got));
+        if (k < 0 && errno == EINTR)
+            continue;
+        if (k < 0) {
+            int e = errno;
+            return w2v_error_set(err, W2V_ERR_IO, "%s: read error at byte offset %llu: %s",
+                                 path, (unsigned long long)(off + *got), strerror(e));
+        }
+        if (k == 0)
+            break;
+        *got += (size_t)k;
+    }
+    return W2V_OK;
+}
+
+/*
+ * The cut for the nominal offset from (1 <= from < size): the first offset
+ * o >= from with byte o-1 a '\n', if o < from + W2V_TOKENIZE_SPLIT_LINE_SEARCH;
+ * else the first o >= from with byte o-1 ASCII whitespace; else size.
+ * Reads SPLIT_BLOCK windows from byte from-1 on, usually just one.
+ */
+static w2v_status split_point(int fd, const char *path, uint64_t size, uint64_t from,
+                              unsigned char *buf, uint64_t *cut, w2v_error *err)
+{
+    const uint64_t line_end = from + W2V_TOKENIZE_SPLIT_LINE_SEARCH; /* o < line_end */
+    uint64_t blank = 0; /* the first cut after any whitespace; 0: none yet */
+    for (uint64_t pos = from - 1; pos < size;) {
+        uint64_t rest = size - pos;
+        size_t got;
+        w2v_status st = pread_full(fd, path, buf, rest < SPLIT_BLOCK ? (size_t)rest : SPLIT_BLOCK,
+                                   pos, &got, err);
+        if (st != W2V_OK)
+            return st;
+        if (got == 0) /* the file shrank under us: its end is the cut */
+            break;
+        for (size_t i = 0; i < got; i++) {
+            uint64_t o = pos + i + 1; /* the offset that follows this byte */
+            if (buf[i] == '\n' && o < line_end) {
+                *cut = o;
+                return W2V_OK;
+            }
+            if (!blank && byte_class[buf[i]] != TOKEN_BYTE)
+                blank = o;
+            if (blank && o + 1 >= line_end) {
+                *cut = blank;
+                return W2V_OK;
+            }
+        }
+        pos += got;
+    }
+    *cut = blank ? blank : size;
+    return W2V_OK;
+}
+
+w2v_status w2v_tokenize_split(const char *path, unsigned n, uint64_t *cuts, w2v_error *err)
+{
+    if (!path || !cuts || n == 0)
+        return w2v_error_set(err, W2V_ERR_ARG, "split: missing path or cuts, or zero shares");
+    if (strcmp(path, "-") == 0)
+        return w2v_error_set(err, W2V_ERR_ARG,
+                             "standard input cannot be split into shares (give a file)");
+    int fd;
+    struct stat sb;
+    w2v_status st = open_input(path, 0, &fd, &sb, err);
+    if (st != W2V_OK)
+        return st;
+    unsigned char *buf = NULL;
+    if (!S_ISREG(sb.st_mode))
+        st = w2v_error_set(err, W2V_ERR_IO, "%s: cannot split: not a regular file", path);
+    else if (!(buf = malloc(SPLIT_BLOCK)))
+        st = w2v_error_set(err, W2V_ERR_NOMEM, "%s: out of memory", path);
+    const uint64_t size = sb.st_size > 0 ? (uint64_t)sb.st_size : 0;
+    /* size * i / n without overflow: (q n + r) i / n = q i + r i / n, r i < n^2 <= 2^64 */
+    const uint64_t q = size / n, r = size % n;
+    cuts[0] = 0;
+    for (unsigned i = 1; i < n && st == W2V_OK; i++) {
+        uint64_t nominal = q * i + r * i / n;
+        uint64_t cut = size;
+        if (nominal < size) /* offset 0 follows no byte: search from 1 */
+            st = split_point(fd, path, size, nominal ? nominal : 1, buf, &cut, err);
+        cuts[i] = cut > cuts[i - 1] ? cut : cuts[i - 1];
+    }
+    cuts[n] = size;
+    free(buf);
+    close(fd);
     return st;
 }

@@ -1,11 +1,14 @@
 /*
- * vocab.c - word interning, counts, min-count, frequency sort, save/load.
+ * vocab.c - word interning, counts, min-count, frequency sort, save/load,
+ * and a packed form for merging the counts of several processes.
  *
  * DESIGN: entries live in one growing array indexed by id; word bytes live
  * in an arena of large blocks (pointers stay valid as it grows); the hash
  * table holds id + 1 (0 = empty) and is rebuilt at twice the size when half
  * full.  Each entry keeps its 64-bit hash so rebuilding never rehashes
  * bytes.  Finalize sorts the entry array itself and rebuilds the table.
+ * The packed form comes from another process, so add_packed trusts nothing
+ * in it: every length is checked against the bytes present and the limit.
  */
 #include "w2v/vocab.h"
 
@@ -385,4 +388,99 @@ w2v_status w2v_vocab_load(const char *path, w2v_vocab **out, w2v_error *err)
         st = w2v_vocab_load_mem(buf, len, path, out, err);
     free(buf);
     return st;
+}
+
+/* Bytes of a packed count: little-endian, whatever the host. */
+#define PACK_COUNT_BYTES 8
+
+w2v_status w2v_vocab_pack(const w2v_vocab *v, char **out, size_t *len, w2v_error *err)
+{
+    *out = NULL;
+    *len = 0;
+    size_t total = 0;
+    for (size_t id = 0; id < v->n; id++) {
+        size_t n = PACK_COUNT_BYTES + (size_t)v->e[id].len + 1;
+        if (total > SIZE_MAX - n)
+            return w2v_error_set(err, W2V_ERR_NOMEM, "vocabulary: packed form too large");
+        total += n;
+    }
+    char *buf = malloc(total ? total : 1);
+    if (!buf)
+        return w2v_error_set(err, W2V_ERR_NOMEM, "vocabulary: out of memory packing %zu words",
+                             v->n);
+    char *p = buf;
+    for (size_t id = 0; id < v->n; id++) {
+        const entry *e = &v->e[id];
+        for (int k = 0; k < PACK_COUNT_BYTES; k++)
+            *p++ = (char)(unsigned char)(e->count >> (8 * k));
+        memcpy(p, e->word, e->len + 1); /* the word and its '\0' */
+        p += e->len + 1;
+    }
+    *out = buf;
+    *len = total;
+    return W2V_OK;
+}
+
+/*
+ * Check the entry at buf[pos..len) of a packed vocabulary: *count and the
+ * word's *wlen on success, else W2V_ERR_FORMAT naming name and pos.
+ */
+static w2v_status unpack_entry(const char *buf, size_t len, size_t pos, const char *name,
+                               uint64_t *count, size_t *wlen, w2v_error *err)
+{
+    size_t rest = len - pos;
+    if (rest < PACK_COUNT_BYTES)
+        return w2v_error_set(err, W2V_ERR_FORMAT,
+                             "%s: truncated entry at byte offset %zu (%zu of %d count bytes)",
+                             name, pos, rest, PACK_COUNT_BYTES);
+    uint64_t c = 0;
+    for (int k = 0; k < PACK_COUNT_BYTES; k++)
+        c |= (uint64_t)(unsigned char)buf[pos + (size_t)k] << (8 * k);
+    rest -= PACK_COUNT_BYTES;
+    const char *word = buf + pos + PACK_COUNT_BYTES;
+    /* The NUL may come at most W2V_VOCAB_MAX_WORD_BYTES bytes in. */
+    size_t look = rest < W2V_VOCAB_MAX_WORD_BYTES + 1 ? rest : W2V_VOCAB_MAX_WORD_BYTES + 1;
+    const char *nul = memchr(word, '\0', look);
+    if (!nul && look > W2V_VOCAB_MAX_WORD_BYTES)
+        return w2v_error_set(err, W2V_ERR_FORMAT,
+                             "%s: word longer than %d bytes at byte offset %zu", name,
+                             W2V_VOCAB_MAX_WORD_BYTES, pos);
+    if (!nul)
+        return w2v_error_set(err, W2V_ERR_FORMAT,
+                             "%s: truncated entry at byte offset %zu (word without its NUL)",
+                             name, pos);
+    if (nul == word)
+        return w2v_error_set(err, W2V_ERR_FORMAT, "%s: empty word at byte offset %zu", name,
+                             pos);
+    *count = c;
+    *wlen = (size_t)(nul - word);
+    return W2V_OK;
+}
+
+w2v_status w2v_vocab_add_packed(w2v_vocab *v, const char *buf, size_t len, const char *name,
+                                w2v_error *err)
+{
+    if (!name)
+        name = "packed vocabulary";
+    if (!v || (!buf && len > 0))
+        return w2v_error_set(err, W2V_ERR_ARG, "%s: missing vocabulary or buffer", name);
+    size_t pos = 0;
+    while (pos < len) {
+        uint64_t count = 0;
+        size_t wlen = 0;
+        w2v_status st = unpack_entry(buf, len, pos, name, &count, &wlen, err);
+        uint32_t id;
+        if (st == W2V_OK)
+            st = w2v_vocab_add(v, buf + pos + PACK_COUNT_BYTES, wlen, count, &id, err);
+        if (st != W2V_OK) {
+            if (st != W2V_ERR_FORMAT) { /* the vocabulary's own refusal: say where */
+                char why[W2V_ERROR_MSG_MAX];
+                snprintf(why, sizeof why, "%s", err ? err->msg : "");
+                w2v_error_set(err, st, "%s: entry at byte offset %zu: %s", name, pos, why);
+            }
+            return st;
+        }
+        pos += PACK_COUNT_BYTES + wlen + 1;
+    }
+    return W2V_OK;
 }

@@ -36,6 +36,14 @@ typedef struct {
     size_t spill_bytes;   /* keep at most this much of the stream in memory, then
                              continue in a mapped temporary file; 0 = never */
     const char *spill_dir;/* where that file goes (NULL: $TMPDIR or /tmp) */
+    uint64_t range_begin; /* read only bytes [range_begin, range_end) of the file */
+    uint64_t range_end;   /* (0, 0: all of it); see w2v_tokenize_split.  A range
+                             may come out with no words (no W2V_ERR_EMPTY): it
+                             is a share of a job, which checks the whole */
+    int share;            /* 1: this is one share of a corpus read by several
+                             processes: keep the counting vocabulary as it is
+                             (no min-count, ids in first-seen order, an empty
+                             share is fine) until w2v_corpus_finish */
 } w2v_corpus_opts;
 
 typedef struct {
@@ -46,6 +54,9 @@ typedef struct {
     uint64_t dropped;         /* tokens not in the final vocabulary */
     w2v_tokenize_stats tok;   /* what the tokenizer saw */
     size_t mapped_bytes;      /* non-zero: ids is a mapping of the spill file */
+    int share;                /* non-zero: an unfinished share (opts->share): vocab is
+                                 its counting vocabulary, ids its counting ids (sentence
+                                 ends not yet trimmed) until w2v_corpus_finish */
 } w2v_corpus;
 
 w2v_corpus_opts w2v_corpus_opts_default(void);
@@ -65,6 +76,18 @@ w2v_status w2v_corpus_build(const char *path, const w2v_tokenizer *tok,
 w2v_status w2v_corpus_build_mem(const char *text, size_t len, const char *name,
                                 const w2v_tokenizer *tok, const w2v_corpus_opts *opts,
                                 w2v_corpus **out, w2v_error *err);
+
+/*
+ * Finish a share (built with opts->share = 1) once the vocabulary of the
+ * whole corpus is known: final holds the final words in their final order
+ * (as w2v_vocab_finalize left them on the merged counts); the stream is
+ * mapped to its ids, words it lacks are dropped (counted in c->dropped) and
+ * sentence ends collapsed, exactly as a single build would have done.  The
+ * corpus takes ownership of final (also on error) and frees its counting
+ * vocabulary.  The result may hold no words.  @return W2V_OK; W2V_ERR_ARG
+ * if c is not an unfinished share; W2V_ERR_NOMEM.
+ */
+w2v_status w2v_corpus_finish(w2v_corpus *c, w2v_vocab *final, w2v_error *err);
 
 void w2v_corpus_free(w2v_corpus *c);
 

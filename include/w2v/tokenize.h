@@ -148,4 +148,36 @@ w2v_status w2v_tokenize_buffer(const w2v_tokenizer *tok, const char *buf, size_t
 w2v_status w2v_tokenize_file(const w2v_tokenizer *tok, const char *path, w2v_token_fn fn,
                              void *user, w2v_tokenize_stats *stats, w2v_error *err);
 
+/* How far w2v_tokenize_split looks past a nominal cut for a '\n' before it
+ * settles for any whitespace byte: whole sentences stay in one share when
+ * lines are shorter than this. */
+#define W2V_TOKENIZE_SPLIT_LINE_SEARCH (1u << 20)
+
+/*
+ * Cut the regular file path into n shares that end between tokens, for
+ * data-parallel readers (one share per process).  cuts[0] = 0, cuts[n] =
+ * the file's size, and cuts[i] (0 < i < n) is the first offset at or after
+ * size * i / n that follows a '\n' within W2V_TOKENIZE_SPLIT_LINE_SEARCH
+ * bytes, or else the first offset that follows any ASCII whitespace byte
+ * (or the size).  Cuts never decrease, so shares may be empty.  Because
+ * every cut follows whitespace, the default scanner gives exactly the
+ * file's tokens, share after share; a pattern that matches across
+ * whitespace may see a token split at a cut.  @return W2V_OK; W2V_ERR_ARG
+ * for n == 0 or "-" (standard input cannot be split); W2V_ERR_IO naming the
+ * path; W2V_ERR_NOMEM.
+ */
+w2v_status w2v_tokenize_split(const char *path, unsigned n, uint64_t *cuts, w2v_error *err);
+
+/*
+ * Tokenize bytes [begin, end) of the regular file path, as
+ * w2v_tokenize_file does for a whole file: the share's end ends its last
+ * sentence (if it does not end in '\n'), and byte offsets in messages
+ * count from the start of the file (line numbers from the share's start).
+ * end past the file's size reads to its end.  @return as w2v_tokenize_file;
+ * W2V_ERR_ARG for begin > end or "-".
+ */
+w2v_status w2v_tokenize_file_range(const w2v_tokenizer *tok, const char *path, uint64_t begin,
+                                   uint64_t end, w2v_token_fn fn, void *user,
+                                   w2v_tokenize_stats *stats, w2v_error *err);
+
 #endif

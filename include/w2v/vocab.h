@@ -73,4 +73,24 @@ w2v_status w2v_vocab_load(const char *path, w2v_vocab **out, w2v_error *err);
 w2v_status w2v_vocab_load_mem(const char *data, size_t len, const char *name, w2v_vocab **out,
                               w2v_error *err);
 
+/*
+ * Serialise the words and counts in id order, to send them to another
+ * process: per word its count (8 bytes, little-endian), its bytes and a
+ * '\0'.  @return W2V_OK and a malloc'ed *out of *len bytes; W2V_ERR_NOMEM.
+ */
+w2v_status w2v_vocab_pack(const w2v_vocab *v, char **out, size_t *len, w2v_error *err);
+
+/*
+ * Add every (word, count) of a w2v_vocab_pack buffer to v in the buffer's
+ * order, as w2v_vocab_add would (counts of words already present add up,
+ * new words take the next ids).  Merging the packs of a file's shares in
+ * share order thus gives the same words, counts and first-seen order as
+ * counting the whole file.  The buffer is checked as it is read: a
+ * truncated entry, an empty word or a word over the length limit is
+ * W2V_ERR_FORMAT naming name and the byte offset (entries before it stay
+ * added).  @return W2V_OK; W2V_ERR_FORMAT; W2V_ERR_NOMEM; W2V_ERR_LIMIT.
+ */
+w2v_status w2v_vocab_add_packed(w2v_vocab *v, const char *buf, size_t len, const char *name,
+                                w2v_error *err);
+
 #endif
