@@ -1,0 +1,174 @@
+/*
+ * test_delta.c - the synchronisation arithmetic of a data-parallel job,
+ * with N "processes" simulated in one: each changes some rows of its copy,
+ * then the job marks, adds and applies as the MPI trainer does.  Checked:
+ * SUM gives base + every change, MEAN the mean over the rows' touchers,
+ * untouched rows are left alone, every copy ends equal, and changes made
+ * while an exchange is in flight survive it and travel with the next one.
+ */
+#include "t.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "w2v/delta.h"
+#include "w2v/rng.h"
+
+#define NP 3       /* processes */
+#define R 40       /* rows */
+#define D 7        /* used floats a row */
+#define STRIDE 16
+
+typedef struct {
+    float live[R * STRIDE], base[R * STRIDE];
+    uint16_t touched[R];
+    float own[R * D];
+} proc;
+
+static float uniform(w2v_rng *g)
+{
+    return (float)(w2v_rng_next(g) >> 40) / (float)(1u << 24) - 0.5f;
+}
+
+/* One synchronisation of all processes; count/sum as an allreduce gives them. */
+static size_t sync_all(proc *p, w2v_delta_mode mode)
+{
+    uint16_t count[R] = {0};
+    static float sum[R * D];
+    for (int i = 0; i < NP; i++) {
+        w2v_delta_touched(p[i].live, p[i].base, R, D, STRIDE, p[i].touched);
+        for (size_t r = 0; r < R; r++)
+            count[r] += p[i].touched[r];
+    }
+    size_t rows = 0;
+    for (int i = 0; i < NP; i++)
+        rows = w2v_delta_pack(p[i].live, p[i].base, R, D, STRIDE, count, p[i].own);
+    memset(sum, 0, sizeof sum);
+    for (int i = 0; i < NP; i++)
+        for (size_t k = 0; k < rows * D; k++)
+            sum[k] += p[i].own[k];
+    for (int i = 0; i < NP; i++)
+        w2v_delta_apply(p[i].live, p[i].base, R, D, STRIDE, count, sum, p[i].own, mode);
+    return rows;
+}
+
+static void start(proc *p, w2v_rng *g)
+{
+    for (size_t k = 0; k < R * STRIDE; k++)
+        p[0].live[k] = k % STRIDE < D ? uniform(g) : 0.0f;
+    memcpy(p[0].base, p[0].live, sizeof p[0].live);
+    for (int i = 1; i < NP; i++)
+        p[i] = p[0];
+}
+
+/* Process i changes row r by a random vector; the change is also added to want. */
+static void change(proc *p, int i, size_t r, w2v_rng *g, double *want, double scale)
+{
+    for (size_t d = 0; d < D; d++) {
+        float x = uniform(g);
+        p[i].live[r * STRIDE + d] += x;
+        if (want)
+            want[r * STRIDE + d] += scale * x;
+    }
+}
+
+static void test_modes(w2v_delta_mode mode)
+{
+    static proc p[NP];
+    static double want[R * STRIDE];
+    w2v_rng g = w2v_rng_seed(7, (uint64_t)mode);
+    start(p, &g);
+    for (size_t k = 0; k < R * STRIDE; k++)
+        want[k] = p[0].base[k];
+    /* Row r is changed by the processes whose bit is set in r % 8: rows with
+     * no toucher, one, two and all three. */
+    for (size_t r = 0; r < R; r++) {
+        int k = __builtin_popcount((unsigned)(r % 8));
+        for (int i = 0; i < NP; i++)
+            if (r % 8 >> i & 1)
+                change(p, i, r, &g, want, mode == W2V_DELTA_MEAN ? 1.0 / k : 1.0);
+    }
+    size_t rows = sync_all(p, mode);
+    T_EQ(rows, R / 8 * 7);
+    int equal = 1, synced = 1, right = 1, pad = 1;
+    for (int i = 0; i < NP; i++)
+        for (size_t k = 0; k < R * STRIDE; k++) {
+            equal &= p[i].live[k] == p[0].live[k];
+            synced &= p[i].live[k] == p[i].base[k];
+            right &= fabs(p[i].live[k] - want[k]) < 1e-5;
+            pad &= k % STRIDE < D || p[i].live[k] == 0.0f;
+        }
+    T_TRUE(equal);
+    T_TRUE(synced);
+    T_TRUE(right);
+    T_TRUE(pad);
+    /* Untouched rows are bit-for-bit what they were. */
+    T_EQ(memcmp(p[0].live, p[1].base, STRIDE * sizeof(float)), 0);
+}
+
+/* Changes made between pack and apply (workers running during the
+ * exchange) survive it and arrive everywhere with the next sync. */
+static void test_in_flight(void)
+{
+    static proc p[NP];
+    static double want[R * STRIDE];
+    w2v_rng g = w2v_rng_seed(9, 0);
+    start(p, &g);
+    for (size_t k = 0; k < R * STRIDE; k++)
+        want[k] = p[0].base[k];
+    for (int i = 0; i < NP; i++)
+        change(p, i, (size_t)i, &g, want, 1.0);
+    uint16_t count[R] = {0};
+    static float sum[R * D];
+    for (int i = 0; i < NP; i++) {
+        w2v_delta_touched(p[i].live, p[i].base, R, D, STRIDE, p[i].touched);
+        for (size_t r = 0; r < R; r++)
+            count[r] += p[i].touched[r];
+    }
+    size_t rows = 0;
+    for (int i = 0; i < NP; i++)
+        rows = w2v_delta_pack(p[i].live, p[i].base, R, D, STRIDE, count, p[i].own);
+    T_EQ(rows, NP);
+    change(p, 0, 0, &g, want, 1.0);  /* in flight: a touched row */
+    change(p, 1, 20, &g, want, 1.0); /* and an untouched one */
+    memset(sum, 0, sizeof sum);
+    for (int i = 0; i < NP; i++)
+        for (size_t k = 0; k < rows * D; k++)
+            sum[k] += p[i].own[k];
+    for (int i = 0; i < NP; i++)
+        w2v_delta_apply(p[i].live, p[i].base, R, D, STRIDE, count, sum, p[i].own,
+                        W2V_DELTA_SUM);
+    T_TRUE(memcmp(p[0].live, p[0].base, STRIDE * sizeof(float)) != 0);
+    T_EQ(w2v_delta_touched(p[1].live, p[1].base, R, D, STRIDE, p[1].touched), 1);
+    T_EQ(sync_all(p, W2V_DELTA_SUM), 2);
+    int right = 1;
+    for (int i = 0; i < NP; i++)
+        for (size_t k = 0; k < R * STRIDE; k++)
+            right &= fabs(p[i].live[k] - want[k]) < 1e-5 && p[i].live[k] == p[i].base[k];
+    T_TRUE(right);
+}
+
+/* A row whose change cancels to the same bits counts as untouched; -0
+ * against +0 counts as touched (bit comparison). */
+static void test_touched_bits(void)
+{
+    float live[2 * STRIDE] = {0}, base[2 * STRIDE] = {0};
+    uint16_t t[2];
+    T_EQ(w2v_delta_touched(live, base, 2, D, STRIDE, t), 0);
+    live[STRIDE + 3] = -0.0f;
+    T_EQ(w2v_delta_touched(live, base, 2, D, STRIDE, t), 1);
+    T_EQ(t[0], 0);
+    T_EQ(t[1], 1);
+    live[STRIDE + 3] = 0.0f;
+    live[STRIDE + D] = 5.0f; /* padding is not compared */
+    T_EQ(w2v_delta_touched(live, base, 2, D, STRIDE, t), 0);
+}
+
+int main(void)
+{
+    test_modes(W2V_DELTA_SUM);
+    test_modes(W2V_DELTA_MEAN);
+    test_in_flight();
+    test_touched_bits();
+    return T_DONE();
+}
