@@ -36,8 +36,10 @@ typedef struct {
     w2v_sgns_kernels kern;
     w2v_hs_cbow_kernels hk;
     w2v_huffman huff;        /* built only for hierarchical softmax */
-    uint64_t words_total;    /* epochs x corpus words */
+    uint64_t words_total;    /* epochs x corpus words (of the whole job, with sync) */
+    uint64_t epoch_words;    /* corpus words of one epoch (likewise) */
     alignas(64) atomic_uint_fast64_t done;  /* own cache line: every thread adds to it */
+    atomic_uint_fast64_t others; /* with sync: words the other processes have done */
     alignas(64) atomic_uint finished;
     atomic_int abort;        /* set when start-up failed half way */
     atomic_int pause;        /* workers stop at the next span and save their state */
@@ -278,7 +280,8 @@ static void *work(void *arg)
         if (pending >= W2V_TRAIN_CHUNK) {
             uint64_t done = atomic_fetch_add(&sh->done, pending) + pending;
             pending = 0;
-            alpha = (float)alpha_at(sh, done);
+            alpha = (float)alpha_at(sh, done + atomic_load_explicit(&sh->others,
+                                                                    memory_order_relaxed));
         }
         wk->trained += n;
         if (n > 1) {
@@ -346,7 +349,7 @@ static void report(shared *sh, const worker *wk, unsigned nt, loss_mark *mark,
         mark->loss = loss;
         mark->pairs = pairs;
     }
-    p.words_done = atomic_load(&sh->done);
+    p.words_done = atomic_load(&sh->done) + atomic_load(&sh->others);
     p.words_total = sh->words_total;
     if (p.words_done > p.words_total)
         p.words_done = p.words_total;
@@ -355,7 +358,7 @@ static void report(shared *sh, const worker *wk, unsigned nt, loss_mark *mark,
     p.elapsed = now() - t0;
     p.words_per_sec = p.elapsed > 0 ? (double)(p.words_done - done0) / p.elapsed : 0.0;
     p.eta = p.words_per_sec > 0 ? (double)(p.words_total - p.words_done) / p.words_per_sec : 0.0;
-    uint64_t per_epoch = sh->corpus->words ? sh->corpus->words : 1;
+    uint64_t per_epoch = sh->epoch_words ? sh->epoch_words : 1;
     p.epoch = (unsigned)(p.words_done / per_epoch) + 1;
     if (p.epoch > sh->opts->epochs)
         p.epoch = sh->opts->epochs;
@@ -427,6 +430,112 @@ static void collect_state(const shared *sh, const worker *wk, unsigned nt, w2v_t
         out->workers[i] = wk[i].st;
 }
 
+/* What the control thread (the caller's) keeps between its ticks. */
+typedef struct {
+    shared *sh;
+    worker *wk;
+    unsigned nt;
+    const w2v_train_opts *opts;
+    w2v_train_state *snap;   /* room for a checkpoint's state */
+    int running;             /* workers started and not yet joined */
+    int local_done;          /* this process's workers finished every epoch */
+} control;
+
+/* One call of the sync hook; publishes what it says of the other processes. */
+static w2v_status sync_call(control *c, int finished, int paused, w2v_sync_answer *answer,
+                            w2v_error *err)
+{
+    w2v_sync_call call = {.model = c->sh->model, .words_done = atomic_load(&c->sh->done),
+                          .finished = finished, .paused = paused,
+                          .others_done = atomic_load(&c->sh->others)};
+    *answer = W2V_SYNC_GO_ON;
+    w2v_status st = c->opts->sync(&call, c->opts->sync_user, answer, err);
+    atomic_store(&c->sh->others, call.others_done);
+    return st;
+}
+
+/* Pause the workers at span boundaries; with sync, make the paused call;
+ * save a checkpoint if one is wanted; go on unless the hook said stop. */
+static w2v_status pause_point(control *c, int *stop, w2v_error *err)
+{
+    shared *sh = c->sh;
+    if (c->running) {
+        atomic_store(&sh->pause, 1);
+        join_workers(c->wk, c->nt);
+        c->running = 0;
+    }
+    w2v_sync_answer a = W2V_SYNC_GO_ON;
+    w2v_status st = c->opts->sync ? sync_call(c, c->local_done, 1, &a, err) : W2V_OK;
+    if (!st && c->opts->checkpoint) {
+        collect_state(sh, c->wk, c->nt, c->snap);
+        st = c->opts->checkpoint(c->snap, c->opts->checkpoint_user, err);
+    }
+    *stop = a == W2V_SYNC_STOP;
+    if (!st && !*stop && !c->local_done && (st = start_workers(c->wk, c->nt, sh, err)) == W2V_OK)
+        c->running = 1;
+    return st;
+}
+
+/*
+ * The control thread's loop: every tick it notes finished workers, calls
+ * the sync hook, reports progress and takes the timed checkpoints, until
+ * the run (the job, with sync) is done or stopped.
+ */
+static w2v_status run_control(control *c, double t0, uint64_t done0, w2v_error *err)
+{
+    shared *sh = c->sh;
+    const w2v_train_opts *opts = c->opts;
+    loss_mark mark = {0, 0};
+    double next = t0 + opts->progress_every;
+    double next_ckpt = t0 + opts->checkpoint_every;
+    int stopped = 0;
+    for (;;) {
+        struct timespec nap = {0, 20 * 1000 * 1000};
+        nanosleep(&nap, NULL);
+        if (c->running && atomic_load(&sh->finished) == c->nt) {
+            join_workers(c->wk, c->nt);
+            c->running = 0;
+            c->local_done = 1; /* or every worker saw opts->stop */
+        }
+        int done = c->local_done;
+        if (opts->sync) {
+            w2v_sync_answer a;
+            w2v_status st = sync_call(c, c->local_done, 0, &a, err);
+            if (!st && a == W2V_SYNC_PAUSE)
+                st = pause_point(c, &stopped, err);
+            if (st)
+                return st;
+            if (stopped)
+                break;
+            done = c->local_done && a == W2V_SYNC_DONE;
+        }
+        if (opts->progress && (now() >= next || done)) {
+            report(sh, c->wk, c->nt, &mark, opts->progress, opts->progress_user, t0, done0);
+            next += opts->progress_every;
+        }
+        if (done)
+            break;
+        if (!opts->sync && opts->checkpoint && opts->checkpoint_every > 0 &&
+            now() >= next_ckpt) {
+            w2v_status st = pause_point(c, &stopped, err);
+            next_ckpt = now() + opts->checkpoint_every;
+            if (st)
+                return st;
+        }
+    }
+    if (!opts->sync && opts->stop && atomic_load(opts->stop)) {
+        if (opts->checkpoint) { /* the final checkpoint of an interrupted run */
+            collect_state(sh, c->wk, c->nt, c->snap);
+            w2v_status st = opts->checkpoint(c->snap, opts->checkpoint_user, err);
+            if (st)
+                return st;
+        }
+        stopped = 1;
+    }
+    return stopped ? w2v_error_set(err, W2V_ERR_INTERRUPTED, "training stopped on request")
+                   : W2V_OK;
+}
+
 w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train_opts *opts,
                      w2v_train_state *state, w2v_train_stats *stats, w2v_error *err)
 {
@@ -452,8 +561,10 @@ w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train
     sh->model = model;
     sh->opts = opts;
     sh->kern = w2v_sgns_select(opts->scalar_only);
-    sh->words_total = corpus->words * opts->epochs;
+    sh->epoch_words = opts->sync && opts->job_words ? opts->job_words : corpus->words;
+    sh->words_total = sh->epoch_words * opts->epochs;
     atomic_init(&sh->done, 0);
+    atomic_init(&sh->others, 0);
     atomic_init(&sh->finished, 0);
     atomic_init(&sh->abort, 0);
     atomic_init(&sh->pause, 0);
@@ -507,52 +618,27 @@ w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train
     if (!st && opts->checkpoint)
         st = w2v_train_state_init(&snap, nt, err);
 
+    control c = {.sh = sh, .wk = wk, .nt = nt, .opts = opts, .snap = &snap};
     double t0 = now();
-    uint64_t done0 = atomic_load(&sh->done);
-    loss_mark mark = {0, 0};
+    if (!st && opts->sync) { /* agree on where the job stands before starting */
+        w2v_sync_answer a;
+        st = sync_call(&c, 0, 1, &a, err);
+    }
+    uint64_t local0 = atomic_load(&sh->done);
+    uint64_t done0 = local0 + atomic_load(&sh->others);
+    if (!st && (st = start_workers(wk, nt, sh, err)) == W2V_OK)
+        c.running = 1;
     if (!st)
-        st = start_workers(wk, nt, sh, err);
-    if (!st) {
-        double next = t0 + opts->progress_every;
-        double next_ckpt = t0 + opts->checkpoint_every;
-        for (;;) {
-            struct timespec nap = {0, 20 * 1000 * 1000};
-            nanosleep(&nap, NULL);
-            int all_done = atomic_load(&sh->finished) == nt;
-            if (opts->progress && (now() >= next || all_done)) {
-                report(sh, wk, nt, &mark, opts->progress, opts->progress_user, t0, done0);
-                next += opts->progress_every;
-            }
-            if (all_done)
-                break;
-            if (opts->checkpoint && opts->checkpoint_every > 0 && now() >= next_ckpt) {
-                /* Pause at span boundaries, save, go on. */
-                atomic_store(&sh->pause, 1);
-                join_workers(wk, nt);
-                collect_state(sh, wk, nt, &snap);
-                st = opts->checkpoint(&snap, opts->checkpoint_user, err);
-                next_ckpt = now() + opts->checkpoint_every;
-                if (st || (st = start_workers(wk, nt, sh, err)) != W2V_OK)
-                    break;
-            }
-        }
-        if (!st)
-            join_workers(wk, nt);
-        int stopped = opts->stop && atomic_load(opts->stop);
-        if (!st && stopped) {
-            if (opts->checkpoint) { /* the final checkpoint of an interrupted run */
-                collect_state(sh, wk, nt, &snap);
-                st = opts->checkpoint(&snap, opts->checkpoint_user, err);
-            }
-            if (!st)
-                st = w2v_error_set(err, W2V_ERR_INTERRUPTED, "training stopped on request");
-        }
+        st = run_control(&c, t0, done0, err);
+    if (c.running) { /* an error while they ran */
+        atomic_store(&sh->abort, 1);
+        join_workers(wk, nt);
     }
     if (state && state->workers && state->threads == nt)
         collect_state(sh, wk, nt, state);
     if (stats) {
         memset(stats, 0, sizeof *stats);
-        stats->words = atomic_load(&sh->done) - done0;
+        stats->words = atomic_load(&sh->done) - local0;
         for (unsigned i = 0; wk && i < nt; i++)
             stats->trained += wk[i].trained;
         stats->seconds = now() - t0;

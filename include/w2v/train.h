@@ -74,6 +74,40 @@ typedef w2v_status (*w2v_checkpoint_fn)(const w2v_train_state *state, void *user
 w2v_status w2v_train_state_init(w2v_train_state *state, unsigned threads, w2v_error *err);
 void w2v_train_state_free(w2v_train_state *state);
 
+/*
+ * The link of a data-parallel job (several processes, each training its own
+ * share of the corpus into its own copy of the model) to the other
+ * processes.  The trainer calls it once with paused = 1 before the workers
+ * start (to learn where the job stands), then from its control thread
+ * every tick (20 ms) while the workers train, so the hook can exchange model changes
+ * while they go on, and keeps calling it after its own workers have
+ * finished, until the hook answers W2V_SYNC_DONE.  An answer of
+ * W2V_SYNC_PAUSE stops the workers at span boundaries and calls the hook
+ * once more with paused = 1 (an exact synchronisation point); after that
+ * call the trainer saves a checkpoint (if opts->checkpoint is set) and goes
+ * on, or, if that call answers W2V_SYNC_STOP, ends the run with
+ * W2V_ERR_INTERRUPTED.  In a data-parallel job the hook, not opts->stop,
+ * decides when to stop, since every process has to stop at the same point.
+ */
+typedef enum {
+    W2V_SYNC_GO_ON = 0,  /* nothing to do (or done); call again next tick */
+    W2V_SYNC_PAUSE = 1,  /* pause the workers and call again with paused = 1 */
+    W2V_SYNC_STOP = 2,   /* (paused call) checkpoint and end the run interrupted */
+    W2V_SYNC_DONE = 3,   /* (after finished) the whole job is done */
+} w2v_sync_answer;
+
+typedef struct {
+    w2v_model *model;       /* the matrices this process's workers update */
+    uint64_t words_done;    /* this process's corpus words so far */
+    int finished;           /* every worker here has finished every epoch */
+    int paused;             /* the workers are stopped (PAUSE was answered) */
+    uint64_t others_done;   /* set by the hook: the other processes' words so
+                               far; the learning rate follows the sum */
+} w2v_sync_call;
+
+typedef w2v_status (*w2v_sync_fn)(w2v_sync_call *call, void *user, w2v_sync_answer *answer,
+                                  w2v_error *err);
+
 typedef struct {
     unsigned window;      /* max context distance, shrunk at random per centre word */
     unsigned negative;    /* K negatives per positive */
@@ -94,6 +128,11 @@ typedef struct {
     w2v_checkpoint_fn checkpoint; /* optional: saves the state (see w2v_train) */
     void *checkpoint_user;
     double checkpoint_every;      /* seconds between checkpoints; 0: only on stop */
+    w2v_sync_fn sync;             /* optional: a data-parallel job (above) */
+    void *sync_user;
+    uint64_t job_words;           /* with sync: corpus words of the whole job, one
+                                     epoch (the learning rate's schedule); 0: this
+                                     corpus's */
 } w2v_train_opts;
 
 typedef struct {
