@@ -34,7 +34,15 @@ TESTS    := $(TEST_SRC:tests/%.c=$(TBIN)/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 LIBW2V   := $(OUT)/build/libw2v.a
 
-.PHONY: all test test-quick asan tsan bench clean help check-symbols
+.PHONY: all test test-quick asan tsan bench clean help check-symbols mpi
+
+# ---- the MPI trainer (optional: only where mpicc is) -------------------------
+# mpicc is asked to use $(CC), so the sanitizer trees build it with clang too.
+MPICC       ?= OMPI_CC=$(CC) MPICH_CC=$(CC) mpicc
+HAVE_MPICC  := $(shell command -v mpicc 2>/dev/null)
+MPI_OBJ     := $(OBJ)/mpi/w2v-train-mpi.o $(OBJ)/mpi/mpi_job.o
+MPI_PROG    := $(BIN)/w2v-train-mpi
+TEST_MPI    := $(if $(HAVE_MPICC),$(MPI_PROG))
 
 all: $(PROGS)
 
@@ -45,6 +53,7 @@ help:
 	@echo "make asan         the whole suite under AddressSanitizer + UBSan (clang)"
 	@echo "make tsan         the whole suite under ThreadSanitizer (clang)"
 	@echo "make fuzz         libFuzzer+ASan/UBSan on every parser, FUZZ_SECONDS (60) each (clang)"
+	@echo "make mpi          bin/w2v-train-mpi, the data-parallel trainer (needs mpicc: Open MPI)"
 	@echo "make bench        speed and quality against fastText and gensim (minutes; see scripts/bench.sh)"
 	@echo "make check-symbols  every exported library symbol carries the w2v_ prefix"
 	@echo "make clean        remove build outputs"
@@ -71,10 +80,18 @@ $(TBIN)/fuzz_replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBW2V) | $(TBI
 
 FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(TBIN)/fuzz_replay_%)
 
-$(OBJ)/cli $(BIN) $(TBIN):
+$(OBJ)/mpi/%.o: src/mpi/%.c $(wildcard include/w2v/*.h src/cli/*.h src/mpi/*.h) | $(OBJ)/mpi
+	$(MPICC) $(CPPFLAGS) -Isrc/cli $(ALL_CFLAGS) -c $< -o $@
+
+$(MPI_PROG): $(MPI_OBJ) $(CLI_COMMON_OBJ) $(LIBW2V) | $(BIN)
+	$(MPICC) $(ALL_CFLAGS) $^ $(LDLIBS) -o $@
+
+mpi: $(MPI_PROG)
+
+$(OBJ)/cli $(OBJ)/mpi $(BIN) $(TBIN):
 	mkdir -p $@
 
-test: all $(TESTS) $(CLI_COMMON_OBJ) $(FUZZ_REPLAY)
+test: all $(TESTS) $(CLI_COMMON_OBJ) $(FUZZ_REPLAY) $(TEST_MPI)
 	@W2V_BIN=$(BIN) W2V_TBIN=$(TBIN) tests/run.sh
 
 test-quick: all $(TESTS) $(FUZZ_REPLAY)

@@ -21,3 +21,23 @@ planted_corpus() {
          for (i = 0; i < 12; i++) { if (rand() < 0.25) line = line "the ";
              line = line "t" t "w" int(rand() * 10) " " } print line } }' > "$1"
 }
+# topic_score VECTORS.txt: of the planted words tNwM, the share whose
+# nearest neighbour (cosine, among the other planted words) has the same
+# topic N.  Prints a number in [0, 1].
+topic_score() {
+    awk 'NR > 1 && $1 ~ /^t[0-9]+w[0-9]+$/ {
+            n++; w[n] = $1; s = 0
+            for (i = 2; i <= NF; i++) { v[n, i] = $i; s += $i * $i }
+            s = sqrt(s); if (s == 0) s = 1
+            for (i = 2; i <= NF; i++) v[n, i] /= s
+            d = NF }
+         END {
+            for (a = 1; a <= n; a++) {
+                best = -2; arg = 0
+                for (b = 1; b <= n; b++) if (b != a) {
+                    c = 0; for (i = 2; i <= d; i++) c += v[a, i] * v[b, i]
+                    if (c > best) { best = c; arg = b } }
+                split(w[a], x, "w"); split(w[arg], y, "w")
+                same += x[1] == y[1] }
+            printf "%.3f\n", n ? same / n : 0 }' "$1"
+}
