@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Install what w2v needs on Debian/Ubuntu, skipping what is already there:
 # a C compiler, make, PCRE2 (build), the peers the tests and benchmarks
-# compare against (python3-gensim, fasttext), and clang with its sanitizer
-# runtimes.  Needs root (or sudo).
+# compare against (python3-gensim, fasttext), Open MPI for the data-parallel
+# trainer (make mpi) and its test, and clang with its sanitizer runtimes.
+# Needs root (or sudo).
 set -euo pipefail
 need=()
 command -v make >/dev/null || need+=(make)
@@ -14,6 +15,8 @@ command -v unzip >/dev/null || need+=(unzip)
 [ -e /usr/include/pcre2.h ] || need+=(libpcre2-dev)
 /usr/bin/python3 -c 'import gensim' 2>/dev/null || need+=(python3-gensim)
 command -v fasttext >/dev/null || need+=(fasttext)
+# w2v-train-mpi (make mpi) and its end-to-end test
+command -v mpicc >/dev/null || need+=(openmpi-bin libopenmpi-dev)
 # the sanitizer and fuzzing builds (make asan, make tsan, make fuzz)
 command -v clang >/dev/null || need+=(clang)
 ls /usr/lib/llvm-*/lib/clang/*/lib/linux/libclang_rt.asan-x86_64.a >/dev/null 2>&1 ||
