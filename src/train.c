@@ -571,7 +571,9 @@ w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train
     for (size_t i = 0; i < V; i++)
         counts[i] = w2v_vocab_count(corpus->vocab, (uint32_t)i);
     sh->keep = malloc(V * sizeof *sh->keep);
-    st = sh->keep ? w2v_subsample_build(sh->keep, counts, V, corpus->words, opts->sample, err)
+    /* The counts are the whole job's (with sync), so the frequencies are
+     * taken against the job's words, not this share's. */
+    st = sh->keep ? w2v_subsample_build(sh->keep, counts, V, sh->epoch_words, opts->sample, err)
                   : w2v_error_set(err, W2V_ERR_NOMEM, "training: out of memory");
     if (!st && opts->negative > 0)
         st = w2v_noise_build(&sh->noise, counts, V, 0.75, err);
