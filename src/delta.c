@@ -1,9 +1,8 @@
 /*
  * delta.c - model changes between synchronisations (see delta.h).
  *
- * Plain loops: each pass streams the matrices once and is bound by memory
- * bandwidth, not arithmetic (about 0.1 s for a 71k x 300 pair of matrices),
- * so a SIMD variant would not pay.
+ * Plain loops: each pass streams the rows once and is bound by memory
+ * bandwidth, not arithmetic.
  */
 #include "w2v/delta.h"
 
@@ -30,9 +29,13 @@ size_t w2v_delta_pack(const float *live, const float *base, size_t R, size_t D, 
         if (!count[r])
             continue;
         const float *l = live + r * stride, *b = base + r * stride;
-        float *o = out + n++ * D;
-        for (size_t d = 0; d < D; d++)
+        float *o = out + n++ * W2V_DELTA_ROW(D);
+        float sq = 0;
+        for (size_t d = 0; d < D; d++) {
             o[d] = l[d] - b[d];
+            sq += o[d] * o[d];
+        }
+        o[D] = sq;
     }
     return n;
 }
@@ -46,8 +49,17 @@ void w2v_delta_apply(float *live, float *base, size_t R, size_t D, size_t stride
         if (!count[r])
             continue;
         float *l = live + r * stride, *b = base + r * stride;
-        const float *s = sum + n * D, *o = own + n * D;
-        float scale = mode == W2V_DELTA_MEAN ? 1.0f / (float)count[r] : 1.0f;
+        const float *s = sum + n * W2V_DELTA_ROW(D), *o = own + n * W2V_DELTA_ROW(D);
+        float scale = 1.0f;
+        if (mode == W2V_DELTA_MEAN) {
+            scale = 1.0f / (float)count[r];
+        } else if (mode == W2V_DELTA_AUTO) {
+            float ss = 0;
+            for (size_t d = 0; d < D; d++)
+                ss += s[d] * s[d];
+            if (ss > s[D]) /* rho = ss / s[D] > 1 */
+                scale = s[D] / ss;
+        }
         for (size_t d = 0; d < D; d++) {
             /* (l - b) - o is exactly 0 when the row did not change since it
              * was packed (the same subtraction made o), so such a row ends

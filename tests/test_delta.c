@@ -22,7 +22,7 @@
 typedef struct {
     float live[R * STRIDE], base[R * STRIDE];
     uint16_t touched[R];
-    float own[R * D];
+    float own[R * W2V_DELTA_ROW(D)];
 } proc;
 
 static float uniform(w2v_rng *g)
@@ -34,7 +34,7 @@ static float uniform(w2v_rng *g)
 static size_t sync_all(proc *p, w2v_delta_mode mode)
 {
     uint16_t count[R] = {0};
-    static float sum[R * D];
+    static float sum[R * W2V_DELTA_ROW(D)];
     for (int i = 0; i < NP; i++) {
         w2v_delta_touched(p[i].live, p[i].base, R, D, STRIDE, p[i].touched);
         for (size_t r = 0; r < R; r++)
@@ -45,7 +45,7 @@ static size_t sync_all(proc *p, w2v_delta_mode mode)
         rows = w2v_delta_pack(p[i].live, p[i].base, R, D, STRIDE, count, p[i].own);
     memset(sum, 0, sizeof sum);
     for (int i = 0; i < NP; i++)
-        for (size_t k = 0; k < rows * D; k++)
+        for (size_t k = 0; k < rows * W2V_DELTA_ROW(D); k++)
             sum[k] += p[i].own[k];
     for (int i = 0; i < NP; i++)
         w2v_delta_apply(p[i].live, p[i].base, R, D, STRIDE, count, sum, p[i].own, mode);
@@ -119,7 +119,7 @@ static void test_in_flight(void)
     for (int i = 0; i < NP; i++)
         change(p, i, (size_t)i, &g, want, 1.0);
     uint16_t count[R] = {0};
-    static float sum[R * D];
+    static float sum[R * W2V_DELTA_ROW(D)];
     for (int i = 0; i < NP; i++) {
         w2v_delta_touched(p[i].live, p[i].base, R, D, STRIDE, p[i].touched);
         for (size_t r = 0; r < R; r++)
@@ -133,7 +133,7 @@ static void test_in_flight(void)
     change(p, 1, 20, &g, want, 1.0); /* and an untouched one */
     memset(sum, 0, sizeof sum);
     for (int i = 0; i < NP; i++)
-        for (size_t k = 0; k < rows * D; k++)
+        for (size_t k = 0; k < rows * W2V_DELTA_ROW(D); k++)
             sum[k] += p[i].own[k];
     for (int i = 0; i < NP; i++)
         w2v_delta_apply(p[i].live, p[i].base, R, D, STRIDE, count, sum, p[i].own,
@@ -164,8 +164,56 @@ static void test_touched_bits(void)
     T_EQ(w2v_delta_touched(live, base, 2, D, STRIDE, t), 0);
 }
 
+/* AUTO: agreeing changes combine as their mean, opposite ones as their
+ * sum, and the step always lies between MEAN's and SUM's. */
+static void test_auto(void)
+{
+    static proc p[NP];
+    w2v_rng g = w2v_rng_seed(11, 0);
+    start(p, &g);
+    float x[D];
+    for (size_t d = 0; d < D; d++)
+        x[d] = uniform(&g);
+    for (int i = 0; i < NP; i++)
+        for (size_t d = 0; d < D; d++) {
+            p[i].live[0 * STRIDE + d] += x[d];                  /* row 0: all agree */
+            p[i].live[1 * STRIDE + d] += i == 0 ? x[d] : i == 1 ? -x[d] : 0.0f; /* cancel */
+        }
+    for (size_t r = 2; r < R; r++) /* the rest: random changes by all */
+        for (int i = 0; i < NP; i++)
+            change(p, i, r, &g, NULL, 1.0);
+    static proc q[NP];
+    memcpy(q, p, sizeof p);
+    float before[R * STRIDE];
+    memcpy(before, p[0].base, sizeof before);
+    sync_all(p, W2V_DELTA_AUTO);
+    int agree = 1, cancel = 1, between = 1;
+    for (size_t d = 0; d < D; d++) {
+        agree &= fabs(p[0].live[d] - (before[d] + x[d])) < 1e-5;
+        cancel &= fabs(p[0].live[STRIDE + d] - before[STRIDE + d]) < 1e-5;
+    }
+    sync_all(q, W2V_DELTA_MEAN);
+    for (size_t r = 2; r < R; r++) {
+        double auto_step = 0, mean_step = 0, dot = 0;
+        for (size_t d = 0; d < D; d++) {
+            double a = p[0].live[r * STRIDE + d] - before[r * STRIDE + d];
+            double m = q[0].live[r * STRIDE + d] - before[r * STRIDE + d];
+            auto_step += a * a;
+            mean_step += m * m;
+            dot += a * m;
+        }
+        /* the same direction, at least MEAN's length, at most NP times it */
+        between &= dot > 0 && auto_step >= mean_step * (1 - 1e-4) &&
+                   auto_step <= NP * NP * mean_step * (1 + 1e-4);
+    }
+    T_TRUE(agree);
+    T_TRUE(cancel);
+    T_TRUE(between);
+}
+
 int main(void)
 {
+    test_auto();
     test_modes(W2V_DELTA_SUM);
     test_modes(W2V_DELTA_MEAN);
     test_in_flight();

@@ -139,7 +139,7 @@ static void sync_matrix(proc *p, float *live, float *base)
     w2v_delta_touched(live, base, V, D, stride, p->touched);
     allreduce_u16(p->job, p->rank, p->touched, p->count, V);
     size_t n = w2v_delta_pack(live, base, V, D, stride, p->count, p->own);
-    allreduce_f32(p->job, p->rank, p->own, p->sum, n * D);
+    allreduce_f32(p->job, p->rank, p->own, p->sum, n * W2V_DELTA_ROW(D));
     w2v_delta_apply(live, base, V, D, stride, p->count, p->sum, p->own, W2V_DELTA_SUM);
 }
 
@@ -229,8 +229,8 @@ static void test_job(unsigned threads, unsigned epochs)
         p->base_out = copy_matrix(p->model.out, floats);
         p->touched = malloc(V * sizeof *p->touched);
         p->count = malloc(V * sizeof *p->count);
-        p->own = malloc(V * DIM * sizeof *p->own);
-        p->sum = malloc(V * DIM * sizeof *p->sum);
+        p->own = malloc(V * W2V_DELTA_ROW(DIM) * sizeof *p->own);
+        p->sum = malloc(V * W2V_DELTA_ROW(DIM) * sizeof *p->sum);
         p->next_words = SYNC_WORDS;
         p->opts = w2v_train_opts_default();
         p->opts.threads = threads;

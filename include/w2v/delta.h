@@ -16,15 +16,24 @@
  * difference is exactly zero), so with the workers stopped every process
  * ends with live == base, the same on all.
  *
- * The combined change is either the sum of the processes' changes (as if
- * all had trained one shared model, Hogwild-style, only later) or their
- * mean over the processes that touched the row: a word seen by one process
- * keeps its whole change, a frequent word that every process moved in the
- * same direction moves once, not N times (see README, "Training on
- * several machines").
+ * How the processes' changes d_1..d_k of a row combine:
+ *   - SUM: d_1 + ... + d_k, as if all had trained one shared model,
+ *     Hogwild-style, only later.  Right while the changes are small and
+ *     independent; but when every process has moved a frequent word the
+ *     same way for a whole interval, the sum moves it k times as far, and
+ *     with long intervals that overshoots (4 processes diverged on
+ *     enwiki8, see README "Training on several machines");
+ *   - MEAN: the sum / k, k = processes that touched the row.  Never
+ *     overshoots, but loses (k-1)/k of small independent changes;
+ *   - AUTO: the sum / max(1, rho), rho = |sum|^2 / (|d_1|^2 + ... + |d_k|^2).
+ *     rho is k when the changes agree (then this is MEAN) and about 1 when
+ *     they are independent (then SUM); it never exceeds k, so the step lies
+ *     between MEAN's and SUM's.  The squared norms travel in the packed
+ *     row's last slot, so the exchange needs no extra message.
  *
  * Shapes: R rows of D used floats, stride floats apart (the model's
- * layout); packed buffers hold D floats per packed row, in row order.
+ * layout); packed buffers hold W2V_DELTA_ROW(D) floats per packed row, in
+ * row order: the D changes, then their squared norm.
  * live races with the workers on purpose (train.h's Hogwild); nothing
  * here allocates, prints or knows about MPI.
  */
@@ -34,20 +43,25 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum { W2V_DELTA_SUM = 0, W2V_DELTA_MEAN = 1 } w2v_delta_mode;
+typedef enum { W2V_DELTA_SUM = 0, W2V_DELTA_MEAN = 1, W2V_DELTA_AUTO = 2 } w2v_delta_mode;
+
+/* Floats a packed row takes: D changes and their squared norm. */
+#define W2V_DELTA_ROW(D) ((D) + 1)
 
 /* touched[r] = 1 where row r of live differs from base, else 0.
  * @return the number of rows marked. */
 size_t w2v_delta_touched(const float *live, const float *base, size_t R, size_t D,
                          size_t stride, uint16_t *touched);
 
-/* Copy live - base of every row r with count[r] > 0 into out, packed.
- * @return the number of rows packed. */
+/* Copy live - base of every row r with count[r] > 0 into out, packed, with
+ * its squared norm.  @return the number of rows packed. */
 size_t w2v_delta_pack(const float *live, const float *base, size_t R, size_t D, size_t stride,
                       const uint16_t *count, float *out);
 
-/* For every row r with count[r] > 0, in packed order: c = sum (SUM) or
- * sum / count[r] (MEAN); base' = base + c; live' = base' + (live - base - own). */
+/* For every row r with count[r] > 0, in packed order: c = sum (SUM),
+ * sum / count[r] (MEAN) or sum / max(1, rho) (AUTO); base' = base + c;
+ * live' = base' + (live - base - own).  sum holds the packed rows of all
+ * processes added up, own this process's. */
 void w2v_delta_apply(float *live, float *base, size_t R, size_t D, size_t stride,
                      const uint16_t *count, const float *sum, const float *own,
                      w2v_delta_mode mode);

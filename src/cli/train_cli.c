@@ -60,8 +60,9 @@ void train_usage(FILE *fp, const char *prog, int mpi)
 "Run as: mpirun -np N %s CORPUS ...  (-threads is per process)\n"
 "  -sync-every N|Ns     exchange the processes' model changes every N words a\n"
 "                       process trains, or every N seconds (200000)\n"
-"  -sync-mode sum|mean  combine each word's changes as their sum, or their mean\n"
-"                       over the processes that changed it (sum)\n"
+"  -sync-mode auto|sum|mean  combine a word's changes from the processes:\n"
+"                       their sum, their mean over the processes that changed\n"
+"                       it, or between the two by how much they agree (auto)\n"
 "  -checkpoint FILE     each process saves FILE.rank<R>; -resume FILE reads them\n",
             prog);
 }
@@ -86,11 +87,13 @@ static int parse_sync(train_options *o, const char *every, const char *mode)
     }
     o->sync_words = seconds ? 0 : v;
     o->sync_seconds = seconds ? v : 0;
-    if (!strcmp(mode, "mean") || !strcmp(mode, "sum")) {
-        o->sync_mean = !strcmp(mode, "mean");
-        return 0;
-    }
-    cli_error(o->prog, "-sync-mode: '%s' is neither 'mean' nor 'sum'", mode);
+    static const char *const modes[] = {"sum", "mean", "auto"}; /* w2v_delta_mode order */
+    for (int i = 0; i < 3; i++)
+        if (!strcmp(mode, modes[i])) {
+            o->sync_mode = i;
+            return 0;
+        }
+    cli_error(o->prog, "-sync-mode: '%s' is not 'auto', 'sum' or 'mean'", mode);
     return -1;
 }
 
@@ -101,7 +104,7 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
     const char *kernel = "batch";
     uint64_t dim = 100, max_vocab = 0, max_token = W2V_TOKENIZE_MAX_TOKEN_DEFAULT;
     const char *regex = NULL;
-    const char *sync_every = "200000", *sync_mode = "sum";
+    const char *sync_every = "200000", *sync_mode = "auto";
     *o = (train_options){.binary = -1, .max_memory_gib = 64.0,
                          .init_range = W2V_MODEL_INIT_RANGE_DEFAULT, .checkpoint_every = 600,
                          .prog = prog, .mpi = mpi};

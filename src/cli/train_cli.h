@@ -29,7 +29,7 @@ typedef struct {
     int mpi;               /* w2v-train-mpi: the data-parallel flags below */
     double sync_words;     /* -sync-every N: words per process between syncs */
     double sync_seconds;   /* -sync-every Ns: seconds between syncs */
-    int sync_mean;         /* -sync-mode mean (1) or sum (0) */
+    int sync_mode;         /* -sync-mode: 0 sum, 1 mean, 2 auto (w2v_delta_mode) */
     int threads_given;     /* -threads was on the command line */
 } train_options;
 

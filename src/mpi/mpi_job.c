@@ -249,7 +249,8 @@ static void sync_matrix(mpi_job *job, float *live, float *base, size_t R)
     w2v_delta_touched(live, base, R, D, stride, job->touched);
     MPI_Allreduce(job->touched, job->count, (int)R, MPI_UINT16_T, MPI_SUM, job->comm);
     job->bytes_sent += R * sizeof *job->count;
-    size_t chunk = MPI_JOB_CHUNK_BYTES / (D * sizeof(float));
+    size_t row = W2V_DELTA_ROW(D);
+    size_t chunk = MPI_JOB_CHUNK_BYTES / (row * sizeof(float));
     for (size_t r0 = 0; r0 < R;) {
         size_t r1 = r0, n = 0;
         while (r1 < R && n < chunk)
@@ -257,11 +258,11 @@ static void sync_matrix(mpi_job *job, float *live, float *base, size_t R)
         if (n) {
             w2v_delta_pack(live + r0 * stride, base + r0 * stride, r1 - r0, D, stride,
                            job->count + r0, job->own);
-            MPI_Allreduce(job->own, job->sum, (int)(n * D), MPI_FLOAT, MPI_SUM, job->comm);
+            MPI_Allreduce(job->own, job->sum, (int)(n * row), MPI_FLOAT, MPI_SUM, job->comm);
             w2v_delta_apply(live + r0 * stride, base + r0 * stride, r1 - r0, D, stride,
                             job->count + r0, job->sum, job->own, job->mode);
             job->rows_moved += n;
-            job->bytes_sent += n * D * sizeof(float);
+            job->bytes_sent += n * row * sizeof(float);
         }
         r0 = r1;
     }

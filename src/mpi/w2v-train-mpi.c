@@ -182,7 +182,8 @@ static void say_start(const run *r)
             train_mode_name(&o->train), o->dim, o->train.window, o->train.negative,
             o->train.alpha, o->train.sample, o->train.epochs, r->job.size, o->train.threads,
             o->sync_words > 0 ? o->sync_words : o->sync_seconds,
-            o->sync_words > 0 ? "words a process" : "seconds", o->sync_mean ? "mean" : "sum");
+            o->sync_words > 0 ? "words a process" : "seconds",
+            (const char *[]){"sum", "mean", "auto"}[o->sync_mode]);
 }
 
 /* What the synchronisation cost: totals over the ranks, times of the
@@ -291,7 +292,7 @@ int main(int argc, char **argv)
     } else {
         if (!r->o.threads_given)
             r->o.train.threads = local_threads(&r->job);
-        r->job.mode = r->o.sync_mean ? W2V_DELTA_MEAN : W2V_DELTA_SUM;
+        r->job.mode = (w2v_delta_mode)r->o.sync_mode;
         r->job.sync_words = r->o.sync_words;
         r->job.sync_seconds = r->o.sync_seconds;
         r->job.next_words = (uint64_t)r->o.sync_words;
