@@ -5,7 +5,8 @@
 # each one's analogy accuracy, wall time and synchronisation traffic.
 #   scripts/bench-mpi.sh [CORPUS]      (default data/enwiki8.txt)
 # Environment: EPOCHS (5), DIM (300), RANKS ("1 2 4"), SYNC (-sync-every,
-# default the program's), MODE (-sync-mode), BENCH_DIR (data/bench).
+# default the program's), MODE (-sync-mode), SINGLE=0 (skip w2v-train),
+# BENCH_DIR (data/bench).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 make -s all mpi
@@ -24,10 +25,12 @@ sync=()
 printf '| %-34s | %6s | %8s | %6s | %-s\n' run "wall s" analogy "rounds" "sync traffic (w2v-train-mpi's report)"
 printf '| %-34s | %6s | %8s | %6s | %-s\n' --- --- --- --- ---
 score() { bin/w2v-eval "$1" "$questions" | awk '$1 == "total" { print $5 }'; }
-/usr/bin/time -f %e -o "$work/mpi.time" bin/w2v-train "$corpus" -o "$work/mpi.bin" \
-    "${common[@]}" -threads "$cores" -quiet
-printf '| %-34s | %6s | %7s%% | %6s |\n' "w2v-train, $cores threads" "$(cat "$work/mpi.time")" \
-    "$(score "$work/mpi.bin")" -
+if [ "${SINGLE:-1}" != 0 ]; then
+    /usr/bin/time -f %e -o "$work/mpi.time" bin/w2v-train "$corpus" -o "$work/mpi.bin" \
+        "${common[@]}" -threads "$cores" -quiet
+    printf '| %-34s | %6s | %7s%% | %6s |\n' "w2v-train, $cores threads" \
+        "$(cat "$work/mpi.time")" "$(score "$work/mpi.bin")" -
+fi
 for np in ${RANKS:-1 2 4}; do
     t=$(( cores / np )); [ "$t" -ge 1 ] || t=1
     /usr/bin/time -f %e -o "$work/mpi.time" mpirun -np "$np" bin/w2v-train-mpi "$corpus" \

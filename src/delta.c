@@ -57,8 +57,8 @@ void w2v_delta_apply(float *live, float *base, size_t R, size_t D, size_t stride
             float ss = 0;
             for (size_t d = 0; d < D; d++)
                 ss += s[d] * s[d];
-            if (ss > s[D]) /* rho = ss / s[D] > 1 */
-                scale = s[D] / ss;
+            if (ss > W2V_DELTA_AUTO_GAIN * s[D]) /* rho = ss / s[D] > gain */
+                scale = W2V_DELTA_AUTO_GAIN * s[D] / ss;
         }
         for (size_t d = 0; d < D; d++) {
             /* (l - b) - o is exactly 0 when the row did not change since it

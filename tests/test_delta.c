@@ -164,8 +164,9 @@ static void test_touched_bits(void)
     T_EQ(w2v_delta_touched(live, base, 2, D, STRIDE, t), 0);
 }
 
-/* AUTO: agreeing changes combine as their mean, opposite ones as their
- * sum, and the step always lies between MEAN's and SUM's. */
+/* AUTO: agreeing changes move a row W2V_DELTA_AUTO_GAIN times their mean,
+ * opposite ones combine as their sum, and the step always lies between
+ * MEAN's and SUM's. */
 static void test_auto(void)
 {
     static proc p[NP];
@@ -189,7 +190,7 @@ static void test_auto(void)
     sync_all(p, W2V_DELTA_AUTO);
     int agree = 1, cancel = 1, between = 1;
     for (size_t d = 0; d < D; d++) {
-        agree &= fabs(p[0].live[d] - (before[d] + x[d])) < 1e-5;
+        agree &= fabs(p[0].live[d] - (before[d] + W2V_DELTA_AUTO_GAIN * x[d])) < 1e-5;
         cancel &= fabs(p[0].live[STRIDE + d] - before[STRIDE + d]) < 1e-5;
     }
     sync_all(q, W2V_DELTA_MEAN);
