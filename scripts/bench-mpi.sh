@@ -17,6 +17,8 @@ questions=eval/data/questions-words.txt  # scripts/fetch-data.sh, or the environ
 work=${BENCH_DIR:-data/bench}
 mkdir -p "$work"
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 OMPI_MCA_rmaps_base_oversubscribe=1
+# mpirun binds a process to one core when cores >= processes: its threads would share it
+export OMPI_MCA_hwloc_base_binding_policy=none
 cores=$(nproc)
 common=(-dim "${DIM:-300}" -epochs "${EPOCHS:-5}" -window 5 -negative 5 -sample 1e-4 -min-count 5)
 sync=()

@@ -1,10 +1,12 @@
 /*
  * cli.c - shared helpers of the programs (see cli.h).
  */
+#define _GNU_SOURCE /* sched_getaffinity */
 #include "cli.h"
 
 #include <errno.h>
 #include <limits.h>
+#include <sched.h>
 #include <math.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -119,6 +121,9 @@ uint64_t cli_peak_rss(void)
 
 unsigned cli_ncores(void)
 {
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0 && CPU_COUNT(&set) > 0)
+        return (unsigned)CPU_COUNT(&set);
     long n = sysconf(_SC_NPROCESSORS_ONLN);
     return n > 0 ? (unsigned)n : 1u;
 }

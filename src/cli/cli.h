@@ -54,7 +54,8 @@ double cli_now(void);
 /* Peak resident memory of this process in bytes (0 if unknown). */
 uint64_t cli_peak_rss(void);
 
-/* Number of online cores (at least 1). */
+/* Number of cores this process may run on (its affinity: taskset, cpusets,
+ * mpirun's binding), else the online cores; at least 1. */
 unsigned cli_ncores(void);
 
 /*

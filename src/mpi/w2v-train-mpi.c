@@ -68,9 +68,14 @@ static int parse(run *r, int argc, char **argv)
     return bad;
 }
 
-/* Default threads: this machine's cores shared by the ranks on it. */
+/* Default threads: the cores this process is bound to, or, unbound, the
+ * machine's cores shared by the ranks on it. */
 static unsigned local_threads(const mpi_job *job)
 {
+    unsigned mine = cli_ncores();
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    if (online > 0 && mine < (unsigned)online)
+        return mine;
     MPI_Comm local;
     int n = 1;
     if (MPI_Comm_split_type(job->comm, MPI_COMM_TYPE_SHARED, job->rank, MPI_INFO_NULL,
@@ -78,8 +83,20 @@ static unsigned local_threads(const mpi_job *job)
         MPI_Comm_size(local, &n);
         MPI_Comm_free(&local);
     }
-    unsigned t = cli_ncores() / (unsigned)(n > 0 ? n : 1);
+    unsigned t = mine / (unsigned)(n > 0 ? n : 1);
     return t ? t : 1;
+}
+
+/* mpirun binds each process to one core by default when there are at
+ * least as many cores as processes: more threads than that share it. */
+static void warn_binding(const run *r)
+{
+    int over = r->o.train.threads > cli_ncores(), any;
+    MPI_Allreduce(&over, &any, 1, MPI_INT, MPI_MAX, r->job.comm);
+    if (any && r->job.rank == 0)
+        fprintf(stderr, PROG ": note: %u threads a process, but a process is bound to fewer "
+                "cores (rank 0: %u); run mpirun with --bind-to none or --map-by "
+                "slot:PE=%u\n", r->o.train.threads, cli_ncores(), r->o.train.threads);
 }
 
 /* An FNV-1a hash of W_E: resumed ranks must hold the same model. */
@@ -218,6 +235,7 @@ static int train(run *r, w2v_error *err)
     train_options *o = &r->o;
     if (job->rank == 0 && !o->quiet)
         say_start(r);
+    warn_binding(r);
     train_progress ps = {.tty = isatty(STDERR_FILENO), .quiet = o->quiet || job->rank != 0};
     if (job->rank == 0 && (!o->quiet || o->save_loss)) {
         o->train.progress = train_on_progress;
