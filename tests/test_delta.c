@@ -30,25 +30,43 @@ static float uniform(w2v_rng *g)
     return (float)(w2v_rng_next(g) >> 40) / (float)(1u << 24) - 0.5f;
 }
 
-/* One synchronisation of all processes; count/sum as an allreduce gives them. */
-static size_t sync_all(proc *p, w2v_delta_mode mode)
+/* A synchronisation in two halves, as the MPI job runs it: mark and pack
+ * (count as an allreduce gives it), then add up and apply; between them
+ * the workers may go on changing rows. */
+typedef struct {
+    uint16_t count[R];
+    float sum[R * W2V_DELTA_ROW(D)];
+    size_t rows;
+} round_state;
+
+static size_t mark_and_pack(proc *p, round_state *rs)
 {
-    uint16_t count[R] = {0};
-    static float sum[R * W2V_DELTA_ROW(D)];
+    memset(rs, 0, sizeof *rs);
     for (int i = 0; i < NP; i++) {
         w2v_delta_touched(p[i].live, p[i].base, R, D, STRIDE, p[i].touched);
         for (size_t r = 0; r < R; r++)
-            count[r] += p[i].touched[r];
+            rs->count[r] += p[i].touched[r];
     }
-    size_t rows = 0;
     for (int i = 0; i < NP; i++)
-        rows = w2v_delta_pack(p[i].live, p[i].base, R, D, STRIDE, count, p[i].own);
-    memset(sum, 0, sizeof sum);
+        rs->rows = w2v_delta_pack(p[i].live, p[i].base, R, D, STRIDE, rs->count, p[i].own);
+    return rs->rows;
+}
+
+static void add_and_apply(proc *p, round_state *rs, w2v_delta_mode mode)
+{
     for (int i = 0; i < NP; i++)
-        for (size_t k = 0; k < rows * W2V_DELTA_ROW(D); k++)
-            sum[k] += p[i].own[k];
+        for (size_t k = 0; k < rs->rows * W2V_DELTA_ROW(D); k++)
+            rs->sum[k] += p[i].own[k];
     for (int i = 0; i < NP; i++)
-        w2v_delta_apply(p[i].live, p[i].base, R, D, STRIDE, count, sum, p[i].own, mode);
+        w2v_delta_apply(p[i].live, p[i].base, R, D, STRIDE, rs->count, rs->sum, p[i].own, mode);
+}
+
+/* One synchronisation of all processes. */
+static size_t sync_all(proc *p, w2v_delta_mode mode)
+{
+    static round_state rs;
+    size_t rows = mark_and_pack(p, &rs);
+    add_and_apply(p, &rs, mode);
     return rows;
 }
 
@@ -118,26 +136,11 @@ static void test_in_flight(void)
         want[k] = p[0].base[k];
     for (int i = 0; i < NP; i++)
         change(p, i, (size_t)i, &g, want, 1.0);
-    uint16_t count[R] = {0};
-    static float sum[R * W2V_DELTA_ROW(D)];
-    for (int i = 0; i < NP; i++) {
-        w2v_delta_touched(p[i].live, p[i].base, R, D, STRIDE, p[i].touched);
-        for (size_t r = 0; r < R; r++)
-            count[r] += p[i].touched[r];
-    }
-    size_t rows = 0;
-    for (int i = 0; i < NP; i++)
-        rows = w2v_delta_pack(p[i].live, p[i].base, R, D, STRIDE, count, p[i].own);
-    T_EQ(rows, NP);
+    static round_state rs;
+    T_EQ(mark_and_pack(p, &rs), NP);
     change(p, 0, 0, &g, want, 1.0);  /* in flight: a touched row */
     change(p, 1, 20, &g, want, 1.0); /* and an untouched one */
-    memset(sum, 0, sizeof sum);
-    for (int i = 0; i < NP; i++)
-        for (size_t k = 0; k < rows * W2V_DELTA_ROW(D); k++)
-            sum[k] += p[i].own[k];
-    for (int i = 0; i < NP; i++)
-        w2v_delta_apply(p[i].live, p[i].base, R, D, STRIDE, count, sum, p[i].own,
-                        W2V_DELTA_SUM);
+    add_and_apply(p, &rs, W2V_DELTA_SUM);
     T_TRUE(memcmp(p[0].live, p[0].base, STRIDE * sizeof(float)) != 0);
     T_EQ(w2v_delta_touched(p[1].live, p[1].base, R, D, STRIDE, p[1].touched), 1);
     T_EQ(sync_all(p, W2V_DELTA_SUM), 2);
