@@ -280,6 +280,20 @@ static void sync_model(mpi_job *job)
         sync_matrix(job, m->hs, job->base_hs, hs_rows(m));
 }
 
+/* Wait for a request without spinning: a blocking MPI call polls at full
+ * speed, which would take a core from the workers for as long as the
+ * slowest rank takes to reach the round. */
+static void wait_sleeping(MPI_Request *req)
+{
+    int done = 0;
+    MPI_Test(req, &done, MPI_STATUS_IGNORE);
+    while (!done) {
+        struct timespec nap = {0, 500 * 1000};
+        nanosleep(&nap, NULL);
+        MPI_Test(req, &done, MPI_STATUS_IGNORE);
+    }
+}
+
 /* The words-done estimate between rounds: the others are assumed to go on
  * at this rank's pace. */
 static uint64_t others_estimate(const mpi_job *job, uint64_t local)
@@ -310,7 +324,9 @@ w2v_status mpi_job_sync(w2v_sync_call *call, void *user, w2v_sync_answer *answer
                         (uint64_t)(job->rank == 0 && job->ckpt && job->ckpt_every > 0 &&
                                    t >= job->next_ckpt)};
     uint64_t all[4];
-    MPI_Allreduce(mine, all, 4, MPI_UINT64_T, MPI_SUM, job->comm);
+    MPI_Request req;
+    MPI_Iallreduce(mine, all, 4, MPI_UINT64_T, MPI_SUM, job->comm, &req);
+    wait_sleeping(&req);
     job->bytes_sent += sizeof mine;
     double t_met = now(); /* the time until here is spent waiting for the slowest rank */
     job->seconds_waiting += t_met - t;
