@@ -306,7 +306,7 @@ static uint64_t others_estimate(const mpi_job *job, uint64_t local)
 w2v_status mpi_job_sync(w2v_sync_call *call, void *user, w2v_sync_answer *answer,
                         w2v_error *err)
 {
-    (void)err;
+    (void)err; /* MPI errors abort the job (MPI_ERRORS_ARE_FATAL) */
     mpi_job *job = user;
     double t = now();
     *answer = W2V_SYNC_GO_ON;
@@ -350,8 +350,10 @@ w2v_status mpi_job_sync(w2v_sync_call *call, void *user, w2v_sync_answer *answer
     } else if (all[1] == (uint64_t)job->size) {
         *answer = W2V_SYNC_DONE;
     }
-    while (job->sync_words > 0 && job->next_words <= call->words_done)
-        job->next_words += (uint64_t)job->sync_words;
+    if (job->sync_words > 0 && job->next_words <= call->words_done) {
+        uint64_t every = (uint64_t)job->sync_words; /* >= 1 */
+        job->next_words = (call->words_done / every + 1) * every;
+    }
     if (job->sync_seconds > 0)
         job->next_time = now() + job->sync_seconds;
     return W2V_OK;
