@@ -76,6 +76,13 @@ uint64_t w2v_checkpoint_corpus_hash(const w2v_corpus *c)
     return hash_final(&hs);
 }
 
+uint64_t w2v_checkpoint_model_hash(const w2v_model *m)
+{
+    hasher hs = {.h = 0x3EED};
+    hash_bytes(&hs, m->in, m->V * m->stride * sizeof *m->in);
+    return hash_final(&hs);
+}
+
 /* ---- writing ---- */
 
 typedef struct {

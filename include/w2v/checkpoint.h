@@ -42,6 +42,10 @@ typedef struct {
 /* Fingerprint of a corpus's id stream (stable across runs and machines). */
 uint64_t w2v_checkpoint_corpus_hash(const w2v_corpus *c);
 
+/* Fingerprint of a model's W_E (the processes of a resumed data-parallel
+ * job must hold the same one). */
+uint64_t w2v_checkpoint_model_hash(const w2v_model *m);
+
 /*
  * Write a checkpoint of a run on corpus (read from corpus_path with tok_opts)
  * with settings opts, model and state, atomically to path.

@@ -51,6 +51,13 @@ uint64_t mpi_job_sum(mpi_job *job, uint64_t x)
     return total;
 }
 
+w2v_tokenize_stats mpi_job_sum_stats(mpi_job *job, const w2v_tokenize_stats *mine)
+{
+    uint64_t in[4] = {mine->bytes, mine->tokens, mine->sentences, mine->overlong}, all[4];
+    MPI_Allreduce(in, all, 4, MPI_UINT64_T, MPI_SUM, job->comm);
+    return (w2v_tokenize_stats){all[0], all[1], all[2], all[3]};
+}
+
 w2v_status mpi_job_range(mpi_job *job, const char *path, uint64_t *begin, uint64_t *end,
                          w2v_error *err)
 {
@@ -188,10 +195,7 @@ w2v_status mpi_job_read_corpus(mpi_job *job, const char *path, const w2v_tokeniz
         st = mpi_job_agree(job, st, err);
     }
     if (!st) {
-        uint64_t mine[4] = {c->tok.bytes, c->tok.tokens, c->tok.sentences, c->tok.overlong};
-        uint64_t all[4];
-        MPI_Allreduce(mine, all, 4, MPI_UINT64_T, MPI_SUM, job->comm);
-        *stats = (w2v_tokenize_stats){all[0], all[1], all[2], all[3]};
+        *stats = mpi_job_sum_stats(job, &c->tok);
         if (mpi_job_sum(job, c->words) == 0)
             st = w2v_error_set(err, W2V_ERR_EMPTY, "%s: no word of the vocabulary occurs in "
                                "the corpus", path);
@@ -236,9 +240,10 @@ w2v_status mpi_job_start(mpi_job *job, w2v_model *model, w2v_error *err)
         !job->touched || !job->count || !job->own || !job->sum)
         return w2v_error_set(err, W2V_ERR_NOMEM, "out of memory for the synchronised copy of "
                              "the model (it doubles the model's memory)");
-    job->t0 = now();
-    job->next_time = job->t0 + job->sync_seconds;
-    job->next_ckpt = job->t0 + job->ckpt_every;
+    double t0 = now();
+    job->next_words = (uint64_t)job->sync_words;
+    job->next_time = t0 + job->sync_seconds;
+    job->next_ckpt = t0 + job->ckpt_every;
     return W2V_OK;
 }
 
@@ -310,10 +315,10 @@ w2v_status mpi_job_sync(w2v_sync_call *call, void *user, w2v_sync_answer *answer
     mpi_job *job = user;
     double t = now();
     *answer = W2V_SYNC_GO_ON;
+    int ckpt_due = job->ckpt && job->ckpt_every > 0 && t >= job->next_ckpt;
     int due = call->paused || call->finished ||
               (job->sync_words > 0 && call->words_done >= job->next_words) ||
-              (job->sync_seconds > 0 && t >= job->next_time) ||
-              atomic_load(job->stop) || (job->ckpt && job->ckpt_every > 0 && t >= job->next_ckpt);
+              (job->sync_seconds > 0 && t >= job->next_time) || atomic_load(job->stop) || ckpt_due;
     if (!due) {
         call->others_done = others_estimate(job, call->words_done);
         return W2V_OK;
@@ -321,8 +326,7 @@ w2v_status mpi_job_sync(w2v_sync_call *call, void *user, w2v_sync_answer *answer
     /* 1. agree on where the job stands and what to do */
     uint64_t mine[4] = {call->words_done, (uint64_t)(call->finished != 0),
                         (uint64_t)(atomic_load(job->stop) != 0),
-                        (uint64_t)(job->rank == 0 && job->ckpt && job->ckpt_every > 0 &&
-                                   t >= job->next_ckpt)};
+                        (uint64_t)(job->rank == 0 && ckpt_due)};
     uint64_t all[4];
     MPI_Request req;
     MPI_Iallreduce(mine, all, 4, MPI_UINT64_T, MPI_SUM, job->comm, &req);

@@ -62,7 +62,7 @@ typedef struct {
     uint16_t *touched, *count;            /* per row */
     float *own, *sum;                     /* exchange buffers, MPI_JOB_CHUNK_BYTES each */
     uint64_t next_words;     /* local words at which the next round is due */
-    double next_time, next_ckpt, t0;
+    double next_time, next_ckpt;
     uint64_t round_local, round_global; /* words at the last round: this rank, all */
     int stop_agreed;         /* the last round decided to stop */
     /* what the rounds cost (this rank) */
@@ -106,6 +106,9 @@ w2v_status mpi_job_sync(w2v_sync_call *call, void *user, w2v_sync_answer *answer
 
 /* Sum of x over all ranks (words, counters). */
 uint64_t mpi_job_sum(mpi_job *job, uint64_t x);
+
+/* The tokenizer's counts summed over all ranks. */
+w2v_tokenize_stats mpi_job_sum_stats(mpi_job *job, const w2v_tokenize_stats *mine);
 
 void mpi_job_free(mpi_job *job);
 

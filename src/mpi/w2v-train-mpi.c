@@ -99,16 +99,6 @@ static void warn_binding(const run *r)
                 "slot:PE=%u\n", r->o.train.threads, cli_ncores(), r->o.train.threads);
 }
 
-/* An FNV-1a hash of W_E: resumed ranks must hold the same model. */
-static uint64_t model_hash(const w2v_model *m)
-{
-    uint64_t h = 1469598103934665603ull;
-    const unsigned char *p = (const unsigned char *)m->in;
-    for (size_t i = 0; i < m->V * m->stride * sizeof(float); i++)
-        h = (h ^ p[i]) * 1099511628211ull;
-    return h;
-}
-
 static w2v_status resume(run *r, w2v_error *err)
 {
     mpi_job *job = &r->job;
@@ -122,19 +112,14 @@ static w2v_status resume(run *r, w2v_error *err)
     memset(&r->ck.model, 0, sizeof r->ck.model);
     r->state = r->ck.state;
     memset(&r->ck.state, 0, sizeof r->ck.state);
-    uint64_t h[2] = {model_hash(&r->model), 0}, lo[2], hi[2];
-    h[1] = ~h[0];
-    MPI_Allreduce(h, lo, 2, MPI_UINT64_T, MPI_MIN, job->comm);
-    MPI_Allreduce(h, hi, 2, MPI_UINT64_T, MPI_MAX, job->comm);
-    if (lo[0] != hi[0])
+    /* One MIN over (h, ~h) gives the least h and the complement of the greatest. */
+    uint64_t h = w2v_checkpoint_model_hash(&r->model), mine[2] = {h, ~h}, least[2];
+    MPI_Allreduce(mine, least, 2, MPI_UINT64_T, MPI_MIN, job->comm);
+    if (least[0] != ~least[1])
         return w2v_error_set(err, W2V_ERR_FORMAT, "%s.rank*: the ranks' checkpoints hold "
                              "different models (not written at the same point; a rank's "
                              "write failed?)", r->o.resume);
-    r->tstats = r->corpus->tok;
-    uint64_t t[4] = {r->tstats.bytes, r->tstats.tokens, r->tstats.sentences, r->tstats.overlong};
-    uint64_t all[4];
-    MPI_Allreduce(t, all, 4, MPI_UINT64_T, MPI_SUM, job->comm);
-    r->tstats = (w2v_tokenize_stats){all[0], all[1], all[2], all[3]};
+    r->tstats = mpi_job_sum_stats(job, &r->corpus->tok);
     return W2V_OK;
 }
 
@@ -327,7 +312,6 @@ int main(int argc, char **argv)
         r->job.mode = (w2v_delta_mode)r->o.sync_mode;
         r->job.sync_words = r->o.sync_words;
         r->job.sync_seconds = r->o.sync_seconds;
-        r->job.next_words = (uint64_t)r->o.sync_words;
         r->job.ckpt = r->o.checkpoint != NULL;
         r->job.ckpt_every = r->o.checkpoint_every;
         r->job.stop = cli_catch_stop_signals();
