@@ -112,6 +112,17 @@ check "stopped job says how to resume" grep -q -- "-resume $TMP/job.ckpt" "$TMP/
 check "resume" mpi 2 -resume "$TMP/job.ckpt" -o "$TMP/ck.txt" -quiet
 score=$(topic_score "$TMP/ck.txt")
 check "resumed job learned the topics ($score)" awk -v s="$score" 'BEGIN { exit !(s >= 0.9) }'
+# checkpoints of two different stops, one file from each: refused, not trained on
+mpi 2 -resume "$TMP/job.ckpt" -o "$TMP/ck2.txt" -checkpoint "$TMP/later.ckpt" 2>"$TMP/stop2.log" &
+job=$!
+for i in $(seq 600); do grep -q '^training' "$TMP/stop2.log" && break; sleep 0.1; done
+sleep 0.5
+pkill -TERM -n -f "w2v-train-mpi -resume $TMP/job.ckpt"
+wait $job
+cp "$TMP/job.ckpt.rank0" "$TMP/mixed.ckpt.rank0"
+cp "$TMP/later.ckpt.rank1" "$TMP/mixed.ckpt.rank1"
+check "checkpoints from different stops are refused" bad "different models" \
+    -resume "$TMP/mixed.ckpt" -quiet
 NP=3 check "resume with another number of ranks is refused" bad "with as many processes" \
     -resume "$TMP/job.ckpt" -quiet
 finish
