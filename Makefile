@@ -1,7 +1,9 @@
 # w2v - word2vec trainer and evaluator.  `make help` lists the targets.
 #
-# Layout: src/*.c -> libw2v.a; src/cli/w2v-*.c -> one program each in bin/;
-# tests/test_*.c -> one test program each; tests/*.sh -> end-to-end checks.
+# Layout: the library's folders (LIB_DIRS) -> libw2v.a; src/cli/w2v-*.c -> one
+# program each in bin/; tests/test_*.c -> one test program each; tests/*.sh ->
+# end-to-end checks.  Object trees mirror src/; header dependencies come from
+# the compiler (-MMD -MP), so editing any header rebuilds exactly its users.
 # Sanitizer builds go to their own tree (build/asan, build/tsan) so they
 # never mix objects with the default build.
 
@@ -19,11 +21,13 @@ WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
            -Wpointer-arith -Wwrite-strings
 OPT     ?= -O2 -g
 CFLAGS  ?=
-CPPFLAGS += -Iinclude -D_DEFAULT_SOURCE
+CPPFLAGS += -Iinclude -Isrc -D_DEFAULT_SOURCE
+DEPFLAGS = -MMD -MP
 ALL_CFLAGS = -std=c11 $(OPT) $(WARN) -pthread $(PCRE2_CFLAGS) $(SAN) $(CFLAGS)
 LDLIBS  := $(PCRE2_LIBS) -lm -pthread
 
-LIB_SRC  := $(wildcard src/*.c)
+LIB_DIRS := src/core src/text src/train src/train/kernels src/io src/eval src/plot
+LIB_SRC  := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(OBJ)/%.o)
 CLI_COMMON_SRC := $(filter-out src/cli/w2v-%.c,$(wildcard src/cli/*.c))
 CLI_COMMON_OBJ := $(CLI_COMMON_SRC:src/cli/%.c=$(OBJ)/cli/%.o)
@@ -59,11 +63,12 @@ help:
 	@echo "make clean        remove build outputs"
 	@echo "Variables: CC=clang, OPT='-O3 -march=native', CFLAGS=..."
 
-$(OBJ)/%.o: src/%.c $(wildcard include/w2v/*.h src/*.h) | $(OBJ)/cli
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -c $< -o $@
+$(OBJ)/%.o: src/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
-$(OBJ)/cli/%.o: src/cli/%.c $(wildcard include/w2v/*.h src/cli/*.h) | $(OBJ)/cli
-	$(CC) $(CPPFLAGS) -Isrc/cli $(ALL_CFLAGS) -c $< -o $@
+# the programs' shared code (cli.h, train_cli.h) is visible to programs only
+$(OBJ)/cli/%.o: CPPFLAGS += -Isrc/cli
 
 $(LIBW2V): $(LIB_OBJ)
 	rm -f $@
@@ -72,24 +77,27 @@ $(LIBW2V): $(LIB_OBJ)
 $(BIN)/%: $(OBJ)/cli/%.o $(CLI_COMMON_OBJ) $(LIBW2V) | $(BIN)
 	$(CC) $(ALL_CFLAGS) $^ $(LDLIBS) -o $@
 
-$(TBIN)/%: tests/%.c $(wildcard tests/*.h) $(CLI_COMMON_OBJ) $(LIBW2V) | $(TBIN)
-	$(CC) $(CPPFLAGS) -Isrc/cli $(ALL_CFLAGS) $< $(CLI_COMMON_OBJ) $(LIBW2V) $(LDLIBS) -o $@
+$(TBIN)/%: tests/%.c $(CLI_COMMON_OBJ) $(LIBW2V) | $(TBIN)
+	$(CC) $(CPPFLAGS) -Isrc/cli $(ALL_CFLAGS) $(DEPFLAGS) $< $(CLI_COMMON_OBJ) $(LIBW2V) $(LDLIBS) -o $@
 
 $(TBIN)/fuzz_replay_%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIBW2V) | $(TBIN)
-	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $< tests/fuzz/replay.c $(LIBW2V) $(LDLIBS) -o $@
+	$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(DEPFLAGS) $< tests/fuzz/replay.c $(LIBW2V) $(LDLIBS) -o $@
 
 FUZZ_REPLAY := $(FUZZ_SRC:tests/fuzz/fuzz_%.c=$(TBIN)/fuzz_replay_%)
 
-$(OBJ)/mpi/%.o: src/mpi/%.c $(wildcard include/w2v/*.h src/cli/*.h src/mpi/*.h) | $(OBJ)/mpi
-	$(MPICC) $(CPPFLAGS) -Isrc/cli $(ALL_CFLAGS) -c $< -o $@
+$(OBJ)/mpi/%.o: src/mpi/%.c
+	@mkdir -p $(@D)
+	$(MPICC) $(CPPFLAGS) -Isrc/cli $(ALL_CFLAGS) $(DEPFLAGS) -c $< -o $@
 
 $(MPI_PROG): $(MPI_OBJ) $(CLI_COMMON_OBJ) $(LIBW2V) | $(BIN)
 	$(MPICC) $(ALL_CFLAGS) $^ $(LDLIBS) -o $@
 
 mpi: $(MPI_PROG)
 
-$(OBJ)/cli $(OBJ)/mpi $(BIN) $(TBIN):
+$(BIN) $(TBIN):
 	mkdir -p $@
+
+-include $(shell find $(OUT)/build/obj $(TBIN) -name '*.d' 2>/dev/null)
 
 test: all $(TESTS) $(CLI_COMMON_OBJ) $(FUZZ_REPLAY) $(TEST_MPI)
 	@W2V_BIN=$(BIN) W2V_TBIN=$(TBIN) tests/run.sh
@@ -121,6 +129,7 @@ FUZZ_TARGETS ?= $(FUZZ_NAMES)
 FUZZ_CFLAGS  := -std=c11 -O1 -g -fno-omit-frame-pointer -pthread \
                 -fsanitize=address,undefined -fno-sanitize-recover=all $(PCRE2_CFLAGS)
 FUZZ_OBJ     := $(LIB_SRC:src/%.c=$(FUZZ_DIR)/obj/%.o)
+-include $(FUZZ_OBJ:.o=.d)
 .PHONY: fuzz fuzz-build
 .SECONDARY: $(FUZZ_OBJ)
 fuzz-build: $(FUZZ_NAMES:%=$(FUZZ_DIR)/fuzz_%)
@@ -132,9 +141,9 @@ fuzz: fuzz-build
 	        -artifact_prefix=$(FUZZ_DIR)/crash/$$n/ \
 	        $(FUZZ_DIR)/corpus/$$n tests/fuzz/corpus/$$n || exit 1; \
 	done
-$(FUZZ_DIR)/obj/%.o: src/%.c $(wildcard include/w2v/*.h src/*.h)
+$(FUZZ_DIR)/obj/%.o: src/%.c
 	@mkdir -p $(@D)
-	clang $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
+	clang $(CPPFLAGS) $(FUZZ_CFLAGS) $(DEPFLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
 	clang $(CPPFLAGS) $(FUZZ_CFLAGS) -fsanitize=fuzzer $< $(FUZZ_OBJ) $(PCRE2_LIBS) -lm -o $@
 

@@ -16,7 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "w2v/rng.h"
+#include "train/rng.h"
 
 #define PLANTED_TOPICS 12
 #define PLANTED_WORDS 10

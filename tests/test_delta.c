@@ -11,8 +11,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "w2v/delta.h"
-#include "w2v/rng.h"
+#include "train/delta.h"
+#include "train/rng.h"
 
 #define NP 3       /* processes */
 #define R 40       /* rows */

@@ -11,10 +11,11 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "w2v/hs_cbow.h"
-#include "w2v/huffman.h"
-#include "w2v/rng.h"
-#include "w2v/sgns.h"
+#include "train/kernels/hs_cbow.h"
+#include "train/huffman.h"
+#include "train/rng.h"
+#include "core/cpu.h"
+#include "train/kernels/sgns.h"
 
 /* Shapes of the gradient checks: D odd (SIMD tails), C contexts (CBOW),
  * L path rows, T = 1 + K NS rows. */
@@ -261,7 +262,7 @@ static void fast_vs_ref(size_t dim, size_t nc, size_t nl, size_t nt, size_t rep)
 
 static void check_fast_vs_ref(void)
 {
-    if (!w2v_sgns_have_avx2()) {
+    if (!w2v_cpu_has_avx2()) {
         printf("no AVX2 on this CPU: fast kernels are the references\n");
         return;
     }

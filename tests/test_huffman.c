@@ -10,8 +10,8 @@
 #include <stdlib.h>
 #include <time.h>
 
-#include "w2v/huffman.h"
-#include "w2v/rng.h"
+#include "train/huffman.h"
+#include "train/rng.h"
 
 /* ---- an independent reference: the optimal cost by a binary heap ---- */
 

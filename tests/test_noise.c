@@ -6,8 +6,8 @@
 
 #include <stdlib.h>
 
-#include "w2v/noise.h"
-#include "w2v/subsample.h"
+#include "train/noise.h"
+#include "train/subsample.h"
 
 static void test_alias_exact(void)
 {

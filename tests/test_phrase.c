@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../src/idpairs.h" /* private to the library; tested here, its one user */
+#include "text/idpairs.h" /* private to the library; tested here, its one user */
 #include "w2v/phrase.h"
 
 static w2v_tokenizer *tokenizer(int lowercase)

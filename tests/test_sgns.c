@@ -6,8 +6,9 @@
 
 #include <stdlib.h>
 
-#include "w2v/rng.h"
-#include "w2v/sgns.h"
+#include "train/rng.h"
+#include "core/cpu.h"
+#include "train/kernels/sgns.h"
 
 /* Shapes: C contexts x D, T targets x D; row 0 of y is the positive. */
 #define D 37 /* odd on purpose: exercises the SIMD tails */
@@ -83,7 +84,7 @@ static void check_gradient(int batch)
 /* Fast variants agree with the references, including repeated rows. */
 static void check_fast_vs_ref(void)
 {
-    if (!w2v_sgns_have_avx2()) {
+    if (!w2v_cpu_has_avx2()) {
         printf("no AVX2 on this CPU: fast kernels are the references\n");
         return;
     }

@@ -23,7 +23,7 @@
 
 #include "planted.h"
 #include "w2v/corpus.h"
-#include "w2v/delta.h"
+#include "train/delta.h"
 #include "w2v/model.h"
 #include "w2v/train.h"
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
-#include "w2v/rng.h"
+#include "train/rng.h"
 #include "w2v/vecio.h"
 
 enum { V = 5, D = 7, STRIDE = 16 };

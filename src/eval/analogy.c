@@ -37,10 +37,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eval_text.h"
-#include "space.h"
+#include "eval/eval_text.h"
+#include "eval/space.h"
 #include "w2v/eval.h"
-#include "w2v/kernels.h"
+#include "eval/gemm.h"
 
 /* Distinct question words per batch: bounds the W x T block (and memory). */
 #define MAX_BATCH_WORDS 2048

@@ -29,10 +29,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "bigalloc.h"
-#include "eval_text.h"
-#include "space.h"
-#include "w2v/kernels.h"
+#include "core/bigalloc.h"
+#include "eval/eval_text.h"
+#include "eval/space.h"
+#include "eval/gemm.h"
 
 /* Rows scored per gemm call in w2v_space_nearest (a 16 KiB buffer). */
 #define NEAREST_CHUNK 4096

@@ -1,5 +1,5 @@
 /*
- * kernels.c - the dense kernels of evaluation (kernels.h): C = A * B^T,
+ * gemm.c - the dense kernels of evaluation (gemm.h): C = A * B^T,
  * analogy scores from three rows of cosines, and a max reduction; each with
  * its scalar reference.
  *
@@ -34,17 +34,12 @@
  *
  * It does not pack or transpose operands, and does no threading.
  */
-#include "w2v/kernels.h"
+#include "eval/gemm.h"
 
 #include <math.h>
 #include <string.h>
 
-#if defined(__x86_64__) || defined(__i386__)
-#include <immintrin.h>
-#define HAVE_X86 1
-#else
-#define HAVE_X86 0
-#endif
+#include "core/cpu.h"
 
 void w2v_gemm_nt_ref(size_t M, size_t N, size_t K, const float *A, size_t lda, const float *B,
                      size_t ldb, float *C, size_t ldc)
@@ -192,22 +187,14 @@ float w2v_analogy_scores_generic(int mul, size_t n, const float *ca, const float
 
 /* ---- AVX2 + FMA variant ------------------------------------------------- */
 
-#if HAVE_X86
-#define AVX2 __attribute__((target("avx2,fma")))
+#if W2V_X86_SIMD
+#define AVX2 W2V_AVX2
 
 /* The four horizontal sums of x0..x3 as one 4-float vector. */
 AVX2 static __m128 hsum4(__m256 x0, __m256 x1, __m256 x2, __m256 x3)
 {
     __m256 t = _mm256_hadd_ps(_mm256_hadd_ps(x0, x1), _mm256_hadd_ps(x2, x3));
     return _mm_add_ps(_mm256_castps256_ps128(t), _mm256_extractf128_ps(t, 1));
-}
-
-AVX2 static float hsum1(__m256 x)
-{
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(x), _mm256_extractf128_ps(x, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
 }
 
 AVX2 static void gemm_avx2(size_t M, size_t N, size_t K, const float *A, size_t lda,
@@ -274,7 +261,7 @@ AVX2 static void gemm_avx2(size_t M, size_t N, size_t K, const float *A, size_t 
             __m256 c = _mm256_setzero_ps();
             for (size_t k = 0; k < K8; k += 8)
                 c = _mm256_fmadd_ps(_mm256_loadu_ps(a0 + k), _mm256_loadu_ps(b0 + k), c);
-            C[i * ldc + j] = tail(hsum1(c), a0, b0, K8, K);
+            C[i * ldc + j] = tail(w2v_hsum8(c), a0, b0, K8, K);
         }
     }
 }
@@ -327,14 +314,13 @@ AVX2 static float max_avx2(size_t n, const float *x)
     return t > m ? t : m;
 }
 
-static int have_avx2(void) { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
 #endif
 
 void w2v_gemm_nt(size_t M, size_t N, size_t K, const float *A, size_t lda, const float *B,
                  size_t ldb, float *C, size_t ldc)
 {
-#if HAVE_X86
-    if (have_avx2()) {
+#if W2V_X86_SIMD
+    if (w2v_cpu_has_avx2()) {
         gemm_avx2(M, N, K, A, lda, B, ldb, C, ldc);
         return;
     }
@@ -345,8 +331,8 @@ void w2v_gemm_nt(size_t M, size_t N, size_t K, const float *A, size_t lda, const
 float w2v_analogy_scores(int mul, size_t n, const float *ca, const float *cb, const float *cc,
                          float eps, float *out)
 {
-#if HAVE_X86
-    if (have_avx2())
+#if W2V_X86_SIMD
+    if (w2v_cpu_has_avx2())
         return scores_avx2(mul, n, ca, cb, cc, eps, out);
 #endif
     return w2v_analogy_scores_generic(mul, n, ca, cb, cc, eps, out);
@@ -354,18 +340,9 @@ float w2v_analogy_scores(int mul, size_t n, const float *ca, const float *cb, co
 
 float w2v_max(size_t n, const float *x)
 {
-#if HAVE_X86
-    if (have_avx2())
+#if W2V_X86_SIMD
+    if (w2v_cpu_has_avx2())
         return max_avx2(n, x);
 #endif
     return w2v_max_generic(n, x);
-}
-
-const char *w2v_kernels_isa(void)
-{
-#if HAVE_X86
-    if (have_avx2())
-        return "avx2+fma";
-#endif
-    return "generic";
 }

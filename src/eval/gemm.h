@@ -1,5 +1,5 @@
 /*
- * kernels.h - the dense kernels of evaluation, each with its reference.
+ * gemm.h - the dense kernels of evaluation, each with its reference.
  *
  * Shapes: A is M x K (row i at A + i * lda), B is N x K (row j at
  * B + j * ldb), C is M x N (row i at C + i * ldc).  Both operands of the
@@ -14,8 +14,8 @@
  * together.  None allocates or fails; all are thread-safe (they write only
  * their output).
  */
-#ifndef W2V_KERNELS_H
-#define W2V_KERNELS_H
+#ifndef W2V_EVAL_GEMM_H
+#define W2V_EVAL_GEMM_H
 
 #include <stddef.h>
 
@@ -55,9 +55,5 @@ void w2v_gemm_nt_generic(size_t M, size_t N, size_t K, const float *A, size_t ld
 float w2v_analogy_scores_generic(int mul, size_t n, const float *ca, const float *cb,
                                  const float *cc, float eps, float *out);
 float w2v_max_generic(size_t n, const float *x);
-
-/* Name of the variant the fast kernels use on this CPU ("avx2+fma" or
- * "generic"), for benchmark reports. */
-const char *w2v_kernels_isa(void);
 
 #endif

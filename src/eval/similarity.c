@@ -14,8 +14,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "eval_text.h"
-#include "space.h"
+#include "eval/eval_text.h"
+#include "eval/space.h"
 #include "w2v/eval.h"
 
 struct w2v_pairs {

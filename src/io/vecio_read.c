@@ -48,7 +48,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "bigalloc.h"
+#include "core/bigalloc.h"
 
 /* Longest header line we look for ("<V> <D>" plus slack for spaces/CR). */
 #define HEADER_MAX 128

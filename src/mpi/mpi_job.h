@@ -36,7 +36,7 @@
 #include <stdint.h>
 
 #include "w2v/corpus.h"
-#include "w2v/delta.h"
+#include "train/delta.h"
 #include "w2v/error.h"
 #include "w2v/model.h"
 #include "w2v/tokenize.h"

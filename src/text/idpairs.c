@@ -1,7 +1,7 @@
 /*
  * idpairs.c - the id-pair count table (see idpairs.h).
  */
-#include "idpairs.h"
+#include "text/idpairs.h"
 
 #include <stdlib.h>
 

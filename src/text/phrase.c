@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "idpairs.h"
+#include "text/idpairs.h"
 #include "w2v/vocab.h"
 
 /* Tokens between two looks at the stop flag: rare enough to cost nothing,

@@ -4,7 +4,7 @@
  * Plain loops: each pass streams the rows once and is bound by memory
  * bandwidth, not arithmetic.
  */
-#include "w2v/delta.h"
+#include "train/delta.h"
 
 #include <string.h>
 

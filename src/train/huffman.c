@@ -17,7 +17,7 @@
  * first touch of the ~90 MB of output costs more than the work.
  * Scratch: about 19 bytes per word, freed before returning.
  */
-#include "w2v/huffman.h"
+#include "train/huffman.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "w2v/rng.h"
+#include "train/rng.h"
 
 #define ROW_ALIGN_FLOATS 16 /* 64 bytes */
 

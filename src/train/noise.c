@@ -8,7 +8,7 @@
  * Work in double, so rounding stays far below the 2^-32 resolution of the
  * stored thresholds.
  */
-#include "w2v/noise.h"
+#include "train/noise.h"
 
 #include <math.h>
 #include <stdlib.h>

@@ -13,7 +13,7 @@
 #include <stdint.h>
 
 #include "w2v/error.h"
-#include "w2v/rng.h"
+#include "train/rng.h"
 
 typedef struct {
     size_t n;

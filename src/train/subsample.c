@@ -1,7 +1,7 @@
 /*
  * subsample.c - keep thresholds for frequent words (see subsample.h).
  */
-#include "w2v/subsample.h"
+#include "train/subsample.h"
 
 #include <math.h>
 

@@ -18,12 +18,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "w2v/hs_cbow.h"
-#include "w2v/huffman.h"
-#include "w2v/noise.h"
-#include "w2v/rng.h"
-#include "w2v/sgns.h"
-#include "w2v/subsample.h"
+#include "train/kernels/hs_cbow.h"
+#include "train/huffman.h"
+#include "train/noise.h"
+#include "train/rng.h"
+#include "train/kernels/sgns.h"
+#include "train/subsample.h"
 
 #define MIN_ALPHA_RATIO 1e-4
 

@@ -8,13 +8,14 @@
  * plus the input side, nothing more, so the combined HS + NS step is by
  * construction the two single-layer updates sharing one dh.
  */
-#include "w2v/hs_cbow.h"
+#include "train/kernels/hs_cbow.h"
+#include "core/cpu.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "w2v/sgns.h"
-#include "vec_ref.h"
+#include "train/kernels/sgns.h"
+#include "train/kernels/vec_ref.h"
 
 
 float w2v_neg_log_sigmoid(float s)
@@ -80,7 +81,7 @@ void w2v_cbow_step_ref(float *const *x, size_t C, const w2v_out_rows *out, size_
 
 w2v_hs_cbow_kernels w2v_hs_cbow_select(int scalar_only)
 {
-    if (!scalar_only && w2v_sgns_have_avx2())
+    if (!scalar_only && w2v_cpu_has_avx2())
         return (w2v_hs_cbow_kernels){"avx2", w2v_hs_accum_avx2, w2v_ns_accum_avx2,
                                      w2v_sg_step_avx2, w2v_cbow_step_avx2};
     return (w2v_hs_cbow_kernels){"scalar", w2v_hs_accum_ref, w2v_ns_accum_ref, w2v_sg_step_ref,

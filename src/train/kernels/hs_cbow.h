@@ -60,7 +60,7 @@
  * word must be removed by the caller, as for SGNS.
  *
  * Each kernel has a scalar reference (`_ref`) and, on x86-64, an AVX2+FMA
- * variant; w2v_hs_cbow_select picks them by cpuid (w2v_sgns_have_avx2).
+ * variant; w2v_hs_cbow_select picks them by cpuid (w2v_cpu_has_avx2).
  * tests/test_hs_cbow.c holds the variants to the references and the
  * references to finite differences of the loss.
  */
@@ -131,7 +131,7 @@ void w2v_sg_step_ref(float *x, const w2v_out_rows *out, size_t D, float alpha, f
 void w2v_cbow_step_ref(float *const *x, size_t C, const w2v_out_rows *out, size_t D,
                        float alpha, float *scratch, double *loss);
 
-/* AVX2+FMA variants; call only where w2v_sgns_have_avx2() is true (on
+/* AVX2+FMA variants; call only where w2v_cpu_has_avx2() is true (on
  * other targets they are the references). */
 void w2v_hs_accum_avx2(const float *h, float *dh, float *const *path, uint64_t code, size_t L,
                        size_t D, float alpha, double *loss);

@@ -4,7 +4,7 @@
  *
  * Compiled for the baseline target; only these functions carry
  * target("avx2,fma"), and the trainer calls them only after
- * w2v_sgns_have_avx2() said yes.
+ * w2v_cpu_has_avx2() said yes.
  *
  * The one idea: h is fixed during a step, so the score of a row depends on
  * earlier updates only when the row itself was updated before, i.e. when it
@@ -27,17 +27,18 @@
  * The small SIMD helpers repeat those of sgns_avx2.c, which keeps them
  * file-local; a shared private header is a later clean-up.
  */
-#include "w2v/hs_cbow.h"
+#include "train/kernels/hs_cbow.h"
 
 #include <string.h>
 
-#include "w2v/sgns.h"
+#include "core/cpu.h"
+#include "train/kernels/sgns.h"
 
 /* Rows scored and updated together: g and the scores live on the stack. */
 #define RUN_MAX 64
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include "vec_avx2.h"
+#if W2V_X86_SIMD
+#include "train/kernels/vec_avx2.h"
 
 /* For distinct rows r[0..n): dh += sum_i g[i] r[i] (old rows, in order i)
  * and r[i] += g[i] h, one pass over D.  32 floats per block keep four

@@ -5,12 +5,13 @@
  * sgns.h, no reassociation.  The fast variants in sgns_avx2.c must agree
  * with them to float rounding (tests/test_sgns.c).
  */
-#include "w2v/sgns.h"
+#include "train/kernels/sgns.h"
+#include "core/cpu.h"
 
 #include <math.h>
 #include <string.h>
 
-#include "vec_ref.h"
+#include "train/kernels/vec_ref.h"
 
 
 void w2v_sgns_pair_ref(float *x, float *const *y, size_t T, size_t D, float alpha,
@@ -57,7 +58,7 @@ void w2v_sgns_batch_ref(float *const *x, size_t C, float *const *y, size_t T, si
 
 w2v_sgns_kernels w2v_sgns_select(int scalar_only)
 {
-    if (!scalar_only && w2v_sgns_have_avx2())
+    if (!scalar_only && w2v_cpu_has_avx2())
         return (w2v_sgns_kernels){"avx2", w2v_sgns_pair_avx2, w2v_sgns_batch_avx2};
     return (w2v_sgns_kernels){"scalar", w2v_sgns_pair_ref, w2v_sgns_batch_ref};
 }

@@ -59,7 +59,7 @@ void w2v_sgns_pair_ref(float *x, float *const *y, size_t T, size_t D, float alph
 void w2v_sgns_batch_ref(float *const *x, size_t C, float *const *y, size_t T, size_t D,
                         float alpha, float *scratch, double *loss);
 
-/* AVX2+FMA variants; call only where w2v_sgns_have_avx2() is true. */
+/* AVX2+FMA variants; call only where w2v_cpu_has_avx2() is true (core/cpu.h). */
 void w2v_sgns_pair_avx2(float *x, float *const *y, size_t T, size_t D, float alpha,
                         float *scratch, double *loss);
 void w2v_sgns_batch_avx2(float *const *x, size_t C, float *const *y, size_t T, size_t D,
@@ -71,7 +71,6 @@ static inline double w2v_sgns_pair_loss(float s)
 {
     return s > 0 ? log1p(exp(-(double)s)) : -(double)s + log1p(exp((double)s));
 }
-int w2v_sgns_have_avx2(void);
 
 /* The fastest kernels this CPU runs, or the references when scalar_only. */
 w2v_sgns_kernels w2v_sgns_select(int scalar_only);

@@ -3,25 +3,21 @@
  *
  * Compiled for the baseline target; only these functions carry
  * target("avx2,fma"), so the default build runs anywhere and the trainer
- * calls them only after w2v_sgns_have_avx2() said yes.
+ * calls them only after w2v_cpu_has_avx2() said yes.
  *
  * What the fast path assumes: nothing about alignment (unaligned loads;
  * rows of the model are 64-byte aligned anyway) or D (a scalar tail handles
  * D % 8).  Dot products use four accumulators, so sums are reassociated and
  * differ from the reference in the last bits only.
  */
-#include "w2v/sgns.h"
+#include "train/kernels/sgns.h"
 
 #include <string.h>
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#include "vec_avx2.h"
+#include "core/cpu.h"
 
-int w2v_sgns_have_avx2(void)
-{
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-}
+#if W2V_X86_SIMD
+#include "train/kernels/vec_avx2.h"
 
 AVX2 void w2v_sgns_pair_avx2(float *x, float *const *y, size_t T, size_t D, float alpha,
                              float *scratch, double *loss)
@@ -111,8 +107,6 @@ AVX2 void w2v_sgns_batch_avx2(float *const *x, size_t C, float *const *y, size_t
 }
 
 #else /* no AVX2 on this target: the references stand in */
-
-int w2v_sgns_have_avx2(void) { return 0; }
 
 void w2v_sgns_pair_avx2(float *x, float *const *y, size_t T, size_t D, float alpha,
                         float *scratch, double *loss)

@@ -7,18 +7,11 @@
 #ifndef W2V_VEC_AVX2_H
 #define W2V_VEC_AVX2_H
 
-#include <immintrin.h>
 #include <stddef.h>
 
-#define AVX2 __attribute__((target("avx2,fma")))
+#include "core/cpu.h"
 
-AVX2 static inline float hsum(__m256 v)
-{
-    __m128 s = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    s = _mm_add_ps(s, _mm_movehl_ps(s, s));
-    s = _mm_add_ss(s, _mm_movehdup_ps(s));
-    return _mm_cvtss_f32(s);
-}
+#define AVX2 W2V_AVX2
 
 AVX2 static inline float dot(const float *a, const float *b, size_t D)
 {
@@ -33,7 +26,7 @@ AVX2 static inline float dot(const float *a, const float *b, size_t D)
     }
     for (; d + 8 <= D; d += 8)
         s0 = _mm256_fmadd_ps(_mm256_loadu_ps(a + d), _mm256_loadu_ps(b + d), s0);
-    float s = hsum(_mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
+    float s = w2v_hsum8(_mm256_add_ps(_mm256_add_ps(s0, s1), _mm256_add_ps(s2, s3)));
     for (; d < D; d++)
         s += a[d] * b[d];
     return s;
@@ -65,7 +58,7 @@ AVX2 static inline void scores(const float *x, float *const *y, size_t T, size_t
             a2 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(y2 + d), a2);
             a3 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(y3 + d), a3);
         }
-        float r0 = hsum(a0), r1 = hsum(a1), r2 = hsum(a2), r3 = hsum(a3);
+        float r0 = w2v_hsum8(a0), r1 = w2v_hsum8(a1), r2 = w2v_hsum8(a2), r3 = w2v_hsum8(a3);
         for (size_t d = D8; d < D; d++) {
             r0 += x[d] * y0[d];
             r1 += x[d] * y1[d];
