@@ -17,9 +17,9 @@
 typedef struct {
     char *p;
     size_t n, cap;
-} buf_t;
+} buffer;
 
-static void put(buf_t *b, const void *s, size_t n)
+static void put(buffer *b, const void *s, size_t n)
 {
     if (b->n + n > b->cap) {
         b->cap = (b->n + n) * 2 + 64;
@@ -28,13 +28,13 @@ static void put(buf_t *b, const void *s, size_t n)
     memcpy(b->p + b->n, s, n);
     b->n += n;
 }
-static void puts_(buf_t *b, const char *s) { put(b, s, strlen(s)); }
+static void puts_(buffer *b, const char *s) { put(b, s, strlen(s)); }
 
 /* Binary file of V words w<i> with vector values i*10 + k; nl: word2vec.c's
  * newline after each vector (gensim writes none). */
-static buf_t make_bin(size_t V, size_t D, int nl)
+static buffer make_bin(size_t V, size_t D, int nl)
 {
-    buf_t b = {0};
+    buffer b = {0};
     char h[64];
     snprintf(h, sizeof h, "%zu %zu\n", V, D);
     puts_(&b, h);
@@ -69,7 +69,7 @@ static int has(const char *msg, const char *part) { return strstr(msg, part) != 
 static void test_binary_both_styles(void)
 {
     for (int nl = 0; nl < 2; nl++) {
-        buf_t b = make_bin(5, 3, nl);
+        buffer b = make_bin(5, 3, nl);
         for (int fmt = -1; fmt <= 1; fmt += 2) { /* auto, forced binary */
             w2v_vectors *v = NULL;
             w2v_error e;
@@ -147,7 +147,7 @@ static void test_duplicates_and_max_words(void)
         T_STREQ(v->words[2], "c");
         w2v_vectors_free(v);
     }
-    buf_t b = make_bin(50, 4, 1);
+    buffer b = make_bin(50, 4, 1);
     T_OK(w2v_vectors_read_mem(b.p, b.n, "m.bin", W2V_FORMAT_AUTO, 7, &v, &e));
     if (v) {
         T_EQ(v->V, 7);
@@ -159,7 +159,7 @@ static void test_duplicates_and_max_words(void)
 
 static void test_forced_text_on_binary(void)
 {
-    buf_t b = make_bin(3, 4, 1);
+    buffer b = make_bin(3, 4, 1);
     w2v_vectors *v = (w2v_vectors *)1;
     w2v_error e;
     T_TRUE(w2v_vectors_read_mem(b.p, b.n, "f.bin", W2V_FORMAT_TEXT, 0, &v, &e) == W2V_ERR_FORMAT);
@@ -183,7 +183,7 @@ static void test_malformed(void)
     T_FAILS(junk, sizeof junk, W2V_FORMAT_AUTO, W2V_ERR_FORMAT, "line 1");
 
     /* Header larger than the data: refused before allocating. */
-    buf_t b = make_bin(4, 8, 1);
+    buffer b = make_bin(4, 8, 1);
     memcpy(b.p, "9", 1); /* "9 8": nine words of 34+ bytes cannot fit */
     T_FAILS(b.p, b.n, W2V_FORMAT_BINARY, W2V_ERR_FORMAT, "line 1");
     b.p[0] = '4';
@@ -197,7 +197,7 @@ static void test_malformed(void)
     snprintf(where, sizeof where, "byte %zu", hdr + 3 * rec + 3);
     T_FAILS(b.p, b.n - 5, W2V_FORMAT_BINARY, W2V_ERR_FORMAT, where);
     /* Header one word more than the data. */
-    buf_t c = make_bin(4, 8, 0);
+    buffer c = make_bin(4, 8, 0);
     c.p[0] = '5';
     T_FAILS(c.p, c.n, W2V_FORMAT_BINARY, W2V_ERR_FORMAT, "bad.vec");
     /* Header one word less than the data. */
@@ -218,7 +218,7 @@ static void test_malformed(void)
     memcpy(b.p + hdr + rec + 3 + 4 * 5, &inf, 4);
     T_FAILS(b.p, b.n, W2V_FORMAT_AUTO, W2V_ERR_FORMAT, "infinite");
     /* NUL inside a binary word. */
-    buf_t d = make_bin(2, 2, 1);
+    buffer d = make_bin(2, 2, 1);
     d.p[4 + 1] = '\0'; /* "w0 " -> "w\0 " is an odd word; "w\0" then space */
     T_FAILS(d.p, d.n, W2V_FORMAT_BINARY, W2V_ERR_FORMAT, "NUL");
     free(b.p);
@@ -281,7 +281,7 @@ static void test_malformed(void)
 static void test_number_parser_vs_strtod(void)
 {
     enum { N = 20000 };
-    buf_t b = {0};
+    buffer b = {0};
     static char tok[N][40];
     uint64_t x = 88172645463325252ull;
     puts_(&b, "1 20000\nw");
@@ -327,7 +327,7 @@ static void test_from_path(void)
     T_TRUE(fd >= 0);
     if (fd < 0)
         return;
-    buf_t b = make_bin(20, 5, 1);
+    buffer b = make_bin(20, 5, 1);
     T_EQ(write(fd, b.p, b.n), (long long)b.n);
     close(fd);
     w2v_vectors *v = NULL;

@@ -49,7 +49,7 @@ typedef struct {
     int method, fold, dummy, kind, format, json;
     unsigned threads;
     const char *answers; /* TSV of every question's answer, or NULL */
-} opts_t;
+} options;
 
 typedef struct {
     char *path;
@@ -60,18 +60,18 @@ typedef struct {
     /* results for the summary */
     w2v_tally all;
     w2v_sim_result sim;
-} item_t;
+} eval_file;
 
 typedef struct {
-    item_t *v;
+    eval_file *v;
     size_t n, cap;
-} items_t;
+} eval_files;
 
-static int add_item(items_t *it, const char *path)
+static int add_item(eval_files *it, const char *path)
 {
     if (it->n == it->cap) {
         size_t cap = it->cap ? 2 * it->cap : 16;
-        item_t *nv = realloc(it->v, cap * sizeof *nv);
+        eval_file *nv = realloc(it->v, cap * sizeof *nv);
         if (!nv)
             return -1;
         it->v = nv;
@@ -91,7 +91,7 @@ static int cmp_str(const void *a, const void *b)
 }
 
 /* The regular files of a directory, sorted; hidden files and *.md skipped. */
-static int add_dir(items_t *it, const char *dir)
+static int add_dir(eval_files *it, const char *dir)
 {
     DIR *d = opendir(dir);
     if (!d) {
@@ -202,7 +202,7 @@ static void table_row(const char *name, const w2v_tally *t, int dummy)
         printf("       -\n");
 }
 
-static void print_analogy(const opts_t *o, const item_t *it, const w2v_analogies *q,
+static void print_analogy(const options *o, const eval_file *it, const w2v_analogies *q,
                           const w2v_analogy_result *r, size_t rows, size_t D)
 {
     if (o->json) {
@@ -253,7 +253,7 @@ static void print_analogy(const opts_t *o, const item_t *it, const w2v_analogies
            r->all.total ? 100.0 * (double)r->all.seen / (double)r->all.total : 0.0);
 }
 
-static void print_similarity(const opts_t *o, const item_t *it, const w2v_sim_result *r,
+static void print_similarity(const options *o, const eval_file *it, const w2v_sim_result *r,
                              size_t rows)
 {
     if (o->json) {
@@ -274,11 +274,11 @@ static void print_similarity(const opts_t *o, const item_t *it, const w2v_sim_re
     printf("  spearman rho %.4f   pearson r %.4f\n\n", r->spearman, r->pearson);
 }
 
-static void print_summary(const opts_t *o, const items_t *its)
+static void print_summary(const options *o, const eval_files *its)
 {
     printf("summary\n  %-30s %-10s %10s %17s\n", "file", "kind", "score", "coverage");
     for (size_t i = 0; i < its->n; i++) {
-        const item_t *it = &its->v[i];
+        const eval_file *it = &its->v[i];
         if (it->failed) {
             printf("  %-30.30s %-10s %10s\n", base(it->path), "-", "failed");
         } else if (it->kind == W2V_EVAL_ANALOGY) {
@@ -297,7 +297,7 @@ static void print_summary(const opts_t *o, const items_t *its)
 
 /* One line per question: where it is, its words, the answer and the verdict
  * (correct, wrong, or skipped for a word outside the first `rows` words). */
-static void write_answers(FILE *f, const w2v_space *sp, const item_t *it,
+static void write_answers(FILE *f, const w2v_space *sp, const eval_file *it,
                           const w2v_analogy_result *r, size_t rows)
 {
     for (size_t i = 0; i < w2v_analogies_count(it->q); i++) {
@@ -330,9 +330,9 @@ static const char *need_value(int argc, char **argv, int *i)
 
 /* The program; everything it allocates hangs off its and *spp, which main
  * frees whatever way this returns. */
-static int run(int argc, char **argv, items_t *its, w2v_space **spp)
+static int run(int argc, char **argv, eval_files *its, w2v_space **spp)
 {
-    opts_t o = {30000, 300000, W2V_ANALOGY_ADD, W2V_CASE_UPPER, 0, -1, W2V_FORMAT_AUTO, 0,
+    options o = {30000, 300000, W2V_ANALOGY_ADD, W2V_CASE_UPPER, 0, -1, W2V_FORMAT_AUTO, 0,
                 cli_ncores(), NULL};
     const char *vec_path = NULL;
     int only_files = 0;
@@ -441,7 +441,7 @@ static int run(int argc, char **argv, items_t *its, w2v_space **spp)
     /* Parse every evaluation file first: errors surface before the load. */
     int failed = 0, any_ana = 0, any_sim = 0;
     for (size_t i = 0; i < its->n; i++) {
-        item_t *it = &its->v[i];
+        eval_file *it = &its->v[i];
         w2v_error err;
         char *data;
         size_t len;
@@ -504,7 +504,7 @@ static int run(int argc, char **argv, items_t *its, w2v_space **spp)
         fprintf(afp, "file\tsection\tline\ta\tb\tc\td\tanswer\tresult\n");
     }
     for (size_t i = 0; i < its->n; i++) {
-        item_t *it = &its->v[i];
+        eval_file *it = &its->v[i];
         if (it->failed)
             continue;
         if (it->kind == W2V_EVAL_ANALOGY) {
@@ -550,7 +550,7 @@ static int run(int argc, char **argv, items_t *its, w2v_space **spp)
 
 int main(int argc, char **argv)
 {
-    items_t its = {0};
+    eval_files its = {0};
     w2v_space *sp = NULL;
     int rc = run(argc, argv, &its, &sp);
     for (size_t i = 0; i < its.n; i++) {

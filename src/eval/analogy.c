@@ -274,17 +274,17 @@ typedef struct {
     int mul;
     float eps;
     atomic_size_t next;    /* next tile to take */
-} batch_t;
+} question_batch;
 
 /* Per-thread state: its own block, scratch and bests (no sharing, no false
  * sharing: every array is a separate allocation). */
 typedef struct {
-    batch_t *b;
+    question_batch *b;
     float *S;     /* W x T block of cosines */
     float *buf;   /* T combined scores */
     float *best;  /* nq best scores */
     long *arg;    /* nq best rows, -1 = none yet */
-} worker_t;
+} worker;
 
 /* Set buf[r - r0] to -inf for excluded row r when it lies in [r0, r0 + n);
  * 1 when it did. */
@@ -299,8 +299,8 @@ static int mask_row(float *buf, size_t r0, size_t n, size_t r)
 
 static void *work(void *arg)
 {
-    worker_t *w = arg;
-    batch_t *b = w->b;
+    worker *w = arg;
+    question_batch *b = w->b;
     const w2v_space *sp = b->sp;
     size_t T = b->T, Dp = sp->Dp;
     for (;;) {
@@ -352,13 +352,13 @@ void w2v_analogy_result_free(w2v_analogy_result *res)
 }
 
 /* Run one batch over all tiles with nth threads; answers go to arg[0..nq). */
-static w2v_status run_batch(batch_t *b, unsigned nth, long *arg, w2v_error *err)
+static w2v_status run_batch(question_batch *b, unsigned nth, long *arg, w2v_error *err)
 {
     if (nth > b->ntiles)
         nth = (unsigned)b->ntiles;
     if (nth == 0)
         nth = 1;
-    worker_t *w = calloc(nth, sizeof *w);
+    worker *w = calloc(nth, sizeof *w);
     pthread_t *tid = calloc(nth, sizeof *tid);
     w2v_status st = W2V_OK;
     if (!w || !tid)
@@ -520,7 +520,7 @@ w2v_status w2v_analogies_eval(const w2v_space *sp, const w2v_analogies *q,
         }
         free(fill);
 
-        batch_t b;
+        question_batch b;
         memset(&b, 0, sizeof b);
         b.sp = sp;
         b.R = R;

@@ -188,11 +188,11 @@ double w2v_pearson(const double *x, const double *y, size_t n)
 typedef struct {
     double v;
     size_t i;
-} keyed_t;
+} keyed;
 
 static int by_value(const void *a, const void *b)
 {
-    const keyed_t *p = a, *q = b;
+    const keyed *p = a, *q = b;
     if (p->v < q->v)
         return -1;
     if (p->v > q->v)
@@ -202,7 +202,7 @@ static int by_value(const void *a, const void *b)
 
 int w2v_rank_average(const double *x, size_t n, double *rank)
 {
-    keyed_t *k = malloc((n ? n : 1) * sizeof *k);
+    keyed *k = malloc((n ? n : 1) * sizeof *k);
     if (!k)
         return -1;
     for (size_t i = 0; i < n; i++) {

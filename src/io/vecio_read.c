@@ -62,7 +62,7 @@ typedef struct {
     size_t len;
     const char *name;
     w2v_error *err;
-} src_t;
+} source;
 
 /* ---- small helpers ------------------------------------------------------ */
 
@@ -182,7 +182,7 @@ static int parse_value(const unsigned char *s, const unsigned char *e, float *ou
 typedef struct {
     uint32_t *slot; /* 0 = empty, else row index + 1 */
     size_t mask;
-} dupset_t;
+} dupset;
 
 static uint64_t hash_bytes(const unsigned char *s, size_t n)
 {
@@ -199,9 +199,9 @@ typedef struct {
     size_t used, cap;
     size_t *off;   /* start of word i in bytes (pointers come at the end) */
     char **words;  /* the array handed out, filled once parsing is done */
-} arena_t;
+} word_arena;
 
-static int arena_add(arena_t *a, size_t row, const unsigned char *w, size_t n)
+static int arena_add(word_arena *a, size_t row, const unsigned char *w, size_t n)
 {
     if (a->cap - a->used < n + 1) {
         size_t ncap = a->cap ? a->cap : 4096;
@@ -227,7 +227,7 @@ void w2v_vectors_free(w2v_vectors *v)
 {
     if (!v)
         return;
-    arena_t *a = v->arena_;
+    word_arena *a = v->arena_;
     if (a) {
         free(a->bytes);
         free(a->off);
@@ -241,16 +241,16 @@ void w2v_vectors_free(w2v_vectors *v)
 /* ---- the parser --------------------------------------------------------- */
 
 typedef struct {
-    src_t *src;
+    source *src;
     size_t V, D, rows; /* declared words, dimension, rows wanted */
     size_t kept;       /* rows stored so far */
     float *vecs;
-    arena_t *arena;
-    dupset_t dup;
-} build_t;
+    word_arena *arena;
+    dupset dup;
+} builder;
 
 /* 1 when w is new (remember it as row `row`), 0 when a duplicate. */
-static int dup_insert(build_t *b, const unsigned char *w, size_t n, size_t row)
+static int dup_insert(builder *b, const unsigned char *w, size_t n, size_t row)
 {
     size_t i = (size_t)hash_bytes(w, n) & b->dup.mask;
     for (;;) {
@@ -269,7 +269,7 @@ static int dup_insert(build_t *b, const unsigned char *w, size_t n, size_t row)
 /* Record word w for the next row unless it is a duplicate.  Returns 1 when
  * stored (the caller fills vecs row b->kept - 1), 0 for a duplicate, -1 on
  * allocation failure. */
-static int take_word(build_t *b, const unsigned char *w, size_t n)
+static int take_word(builder *b, const unsigned char *w, size_t n)
 {
     if (arena_add(b->arena, b->kept, w, n) != 0)
         return -1;
@@ -281,9 +281,9 @@ static int take_word(build_t *b, const unsigned char *w, size_t n)
     return 1;
 }
 
-static w2v_status parse_binary(build_t *b, size_t pos)
+static w2v_status parse_binary(builder *b, size_t pos)
 {
-    src_t *s = b->src;
+    source *s = b->src;
     const unsigned char *p = s->p;
     size_t len = s->len, D = b->D, vbytes = D * 4; /* D*4 checked by caller */
     char wb[64];
@@ -375,7 +375,7 @@ static w2v_status parse_binary(build_t *b, size_t pos)
 
 /* Parse one text record [p+pos, p+eol) into row (when row != NULL); the
  * word is [pos, *wend).  line is for messages. */
-static w2v_status text_values(src_t *s, size_t line, const unsigned char *w, size_t wlen,
+static w2v_status text_values(source *s, size_t line, const unsigned char *w, size_t wlen,
                               const unsigned char *q, const unsigned char *e, size_t D, float *row)
 {
     char wb[64];
@@ -425,7 +425,7 @@ static w2v_status text_values(src_t *s, size_t line, const unsigned char *w, siz
 
 /* The line [pos, *eol) with trailing spaces, tabs and '\r' removed; *next is
  * the start of the following line. */
-static size_t line_end(const src_t *s, size_t pos, size_t *next)
+static size_t line_end(const source *s, size_t pos, size_t *next)
 {
     const unsigned char *nl = memchr(s->p + pos, '\n', s->len - pos);
     size_t eol = nl ? (size_t)(nl - s->p) : s->len;
@@ -435,9 +435,9 @@ static size_t line_end(const src_t *s, size_t pos, size_t *next)
     return eol;
 }
 
-static w2v_status parse_text(build_t *b, size_t pos)
+static w2v_status parse_text(builder *b, size_t pos)
 {
-    src_t *s = b->src;
+    source *s = b->src;
     const unsigned char *p = s->p;
     size_t line = 2, rec;
     for (rec = 0; rec < b->V && b->kept < b->rows; rec++, line++) {
@@ -494,7 +494,7 @@ static w2v_status parse_text(build_t *b, size_t pos)
 }
 
 /* Read "<V> <D>" from the first line; *pos is set after its '\n'. */
-static w2v_status parse_header(src_t *s, size_t *V, size_t *D, size_t *pos)
+static w2v_status parse_header(source *s, size_t *V, size_t *D, size_t *pos)
 {
     const unsigned char *p = s->p;
     if (s->len == 0)
@@ -550,7 +550,7 @@ static w2v_status parse_header(src_t *s, size_t *V, size_t *D, size_t *pos)
 }
 
 /* Text or binary?  See the DESIGN note at the top. */
-static int detect_binary(const src_t *s, size_t pos, size_t D)
+static int detect_binary(const source *s, size_t pos, size_t D)
 {
     const unsigned char *p = s->p;
     size_t next, eol = line_end(s, pos, &next);
@@ -558,7 +558,7 @@ static int detect_binary(const src_t *s, size_t pos, size_t D)
     while (w < eol && !is_sep(p[w]))
         w++;
     if (w > pos && w < eol) {
-        src_t quiet = *s;
+        source quiet = *s;
         quiet.err = NULL;
         if (text_values(&quiet, 2, p + pos, w - pos, p + w, p + eol, D, NULL) == W2V_OK)
             return 0;
@@ -591,7 +591,7 @@ w2v_status w2v_vectors_read_mem(const void *data, size_t len, const char *name, 
         name = "(memory)";
     if (format != W2V_FORMAT_AUTO && format != W2V_FORMAT_TEXT && format != W2V_FORMAT_BINARY)
         return w2v_error_set(err, W2V_ERR_ARG, "%s: unknown vector format %d", name, format);
-    src_t s = {data, len, name, err};
+    source s = {data, len, name, err};
     size_t V = 0, D = 0, pos = 0;
     w2v_status st = parse_header(&s, &V, &D, &pos);
     if (st != W2V_OK)
@@ -614,8 +614,8 @@ w2v_status w2v_vectors_read_mem(const void *data, size_t len, const char *name, 
         return w2v_error_set(err, W2V_ERR_LIMIT, "%s: %zu x %zu floats overflow", name, rows, D);
 
     w2v_vectors *v = calloc(1, sizeof *v);
-    arena_t *a = calloc(1, sizeof *a);
-    build_t b = {&s, V, D, rows, 0, NULL, a, {NULL, 0}};
+    word_arena *a = calloc(1, sizeof *a);
+    builder b = {&s, V, D, rows, 0, NULL, a, {NULL, 0}};
     size_t cap = 16;
     while (cap < 2 * rows)
         cap *= 2;
