@@ -20,7 +20,8 @@ typedef enum {
     W2V_ERR_REGEX = -5,    /* token pattern failed to compile or match */
     W2V_ERR_EMPTY = -6,    /* nothing to work on (empty corpus, no vocab) */
     W2V_ERR_LIMIT = -7,    /* a named limit was exceeded */
-    W2V_ERR_INTERRUPTED = -8 /* stopped on request (signal, callback) */
+    W2V_ERR_INTERRUPTED = -8, /* stopped on request (signal, callback) */
+    W2V_ERR_THREAD = -9       /* a thread could not be started */
 } w2v_status;
 
 /* Room for a path plus a sentence; messages longer than this are cut. */

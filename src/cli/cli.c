@@ -137,16 +137,23 @@ uint64_t cli_phys_memory(void)
 /* The one piece of process state a signal handler may touch. */
 static atomic_int stop_requested;
 
+/* The first SIGINT/SIGTERM asks for a clean stop; SA_RESETHAND restores the
+ * default action, so a second one ends the process at once. */
 static void on_stop_signal(int sig)
 {
+    (void)sig;
     atomic_store(&stop_requested, 1);
-    signal(sig, SIG_DFL);
 }
 
 atomic_int *cli_catch_stop_signals(void)
 {
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_stop_signal;
+    sa.sa_flags = SA_RESETHAND | SA_RESTART;
+    sigemptyset(&sa.sa_mask);
     atomic_store(&stop_requested, 0);
-    signal(SIGINT, on_stop_signal);
-    signal(SIGTERM, on_stop_signal);
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
     return &stop_requested;
 }

@@ -18,6 +18,7 @@ const char *w2v_status_str(w2v_status s)
     case W2V_ERR_EMPTY: return "nothing to do";
     case W2V_ERR_LIMIT: return "limit exceeded";
     case W2V_ERR_INTERRUPTED: return "interrupted";
+    case W2V_ERR_THREAD: return "cannot start thread";
     }
     return "unknown error";
 }

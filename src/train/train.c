@@ -402,12 +402,14 @@ static w2v_status start_workers(worker *wk, unsigned nt, shared *sh, w2v_error *
     atomic_store(&sh->finished, 0u);
     atomic_store(&sh->pause, 0);
     for (unsigned i = 0; i < nt; i++) {
-        wk[i].started = pthread_create(&wk[i].thread, NULL, work, &wk[i]) == 0;
+        int rc = pthread_create(&wk[i].thread, NULL, work, &wk[i]);
+        wk[i].started = rc == 0;
         if (!wk[i].started) {
             atomic_store(&sh->abort, 1);
             for (unsigned j = 0; j < i; j++)
                 pthread_join(wk[j].thread, NULL);
-            return w2v_error_set(err, W2V_ERR_NOMEM, "training: cannot start thread %u", i + 1);
+            return w2v_error_set(err, W2V_ERR_THREAD, "training: cannot start thread %u of %u: %s",
+                                 i + 1, nt, strerror(rc));
         }
     }
     return W2V_OK;
