@@ -2,10 +2,11 @@
  * checkpoint.h - the full training state in one versioned, checksummed file.
  *
  * DESIGN: a checkpoint holds everything needed to continue a run exactly:
- * the settings, the tokenizer options, the vocabulary with its counts, both
- * matrices, each worker's position / generator / learning rate and the
- * progress counter, plus a fingerprint of the corpus (length, words and a
- * hash of the id stream) so a resume on different text is refused.  The
+ * the settings, the tokenizer options, the vocabulary with its counts, the
+ * matrices in use (W_E, and W_out and/or W_hs), each worker's position /
+ * generator / learning rate and the progress counter, plus a fingerprint
+ * of the corpus (length, words and a hash of the id stream) so a resume on
+ * different text is refused.  The
  * file ends with a 64-bit checksum of everything before it; a truncated,
  * corrupted or foreign file is an error naming the file, never a crash.
  * Integers and floats are stored in the host's byte order, which a marker

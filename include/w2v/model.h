@@ -7,10 +7,11 @@
  * Shapes: V words x D dimensions, rows padded to `stride` floats (a multiple
  * of 16, i.e. 64 bytes) so every row starts on a cache line and SIMD loads
  * of a row never straddle two rows' lines.  The padding starts at zero in
- * both matrices and stays zero under the SGNS updates (0 + g * 0), so the
- * trainer runs its kernels over D rounded up to 8 floats, without tails.  Both matrices are 64-byte
- * aligned.  W_E starts uniform in [-r/D, r/D) from a seeded generator
- * (r = init_range, below), the output matrices at zero, as in word2vec.c.
+ * every matrix and stays zero under the updates (0 + g * 0), so the trainer
+ * runs its kernels over D rounded up to 8 floats, without tails.  All
+ * matrices are 64-byte aligned.  W_E starts uniform in [-r/D, r/D) from a
+ * seeded generator (r = init_range, below), the output matrices at zero,
+ * as in word2vec.c.
  */
 #ifndef W2V_MODEL_H
 #define W2V_MODEL_H
@@ -47,7 +48,8 @@ size_t w2v_model_bytes(size_t V, size_t D, int ns, int hs);
  *     init_range    0.5    1     2     4     8     16    32
  *     1 epoch       10.5  11.7  13.0  14.3  15.8  17.1  17.7
  *     5 epochs      37.4               38.1  38.3  38.7
- * and at -dim 100, 1 epoch: 12.8 at 2, 13.6 at 8 (README "Quality").
+ * and at -dim 100, 1 epoch: 12.8 at 2, 13.6 at 8 (docs/performance.md,
+ * "Why the peers differ").
  * 8 takes most of the gain while the start stays well below the norms
  * trained vectors reach. */
 #define W2V_MODEL_INIT_RANGE_DEFAULT 8.0

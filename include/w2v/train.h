@@ -1,5 +1,6 @@
 /*
- * train.h - the Hogwild skip-gram trainer.
+ * train.h - the Hogwild trainer: skip-gram or CBOW, with negative sampling,
+ * hierarchical softmax or both.
  *
  * DESIGN (Hogwild, Niu et al. 2011): T threads update the shared matrices
  * without locks.  Updates of one sparse SGD step touch a few rows; two

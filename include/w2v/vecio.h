@@ -1,7 +1,7 @@
 /*
  * vecio.h - word-vector files in the formats the field exchanges.
  *
- * Formats (see README "File formats"):
+ * Formats (see docs/usage.md, "File formats"):
  *   binary (word2vec.c): "<V> <D>\n", then per word: its bytes, ' ', D
  *          little-endian float32, '\n'.  gensim writes no '\n' after the
  *          floats; the reader accepts both.

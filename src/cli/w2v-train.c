@@ -1,11 +1,19 @@
 /*
- * w2v-train - train skip-gram word vectors with negative sampling.
+ * w2v-train - train word vectors: skip-gram (default) or CBOW, with negative
+ * sampling (default), hierarchical softmax, or both output layers.
  *
  *     w2v-train corpus.txt -dim 300 -o vectors.bin
+ *     w2v-train corpus.txt -cbow 1 -hs 1 -negative 0 -o vectors.bin
+ *     w2v-train -resume run.ckpt -o vectors.bin
  *
- * A thin program: argv -> option structs -> corpus, model, train, write.
- * word2vec.c's flags are accepted with their meaning so existing scripts
- * run unchanged; modes this trainer does not implement are refused.
+ * A thin program: argv -> option structs -> corpus, model, train, write
+ * (the flags, progress line, loss log and checkpoints live in train_cli.c,
+ * shared with w2v-train-mpi).  A run is either built from the corpus or
+ * resumed from a checkpoint (-resume), which carries the settings and the
+ * vocabulary.  word2vec.c's flags are accepted with their meaning so
+ * existing scripts run unchanged; modes this trainer does not implement
+ * are refused.  Every output is probed before the corpus is read, so an
+ * unwritable path fails before any work, not after training.
  */
 #include <errno.h>
 #include <math.h>

@@ -1,6 +1,6 @@
 /*
  * eval_text.h - line and field scanning shared by the question and pair
- * parsers (private to src/; static inline, so it exports no symbols).
+ * parsers (private to the library; static inline, so it exports no symbols).
  *
  * DESIGN: the parsers see a file as lines of fields separated by runs of
  * spaces or tabs; '\r' before '\n' is dropped (CRLF files).  A control

@@ -8,7 +8,7 @@
  *
  * DESIGN: every kernel has a plain scalar *_ref twin that defines the
  * result; the fast variant (AVX2+FMA when the CPU has it, chosen at run time
- * with __builtin_cpu_supports, otherwise portable vector code) must agree
+ * by w2v_cpu_has_avx2 in core/cpu.h, otherwise portable vector code) must agree
  * with it, exactly where the operations are the same and to float rounding
  * where only the order of additions differs.  tests/test_eval.c holds them
  * together.  None allocates or fails; all are thread-safe (they write only

@@ -1,6 +1,6 @@
 /*
  * space.h - the layout of w2v_space, shared by eval.c (which builds it),
- * analogy.c and similarity.c (which read it).  Private to src/.
+ * analogy.c and similarity.c (which read it).  Private to the library.
  *
  * Shape legend: R rows, D dimension, Dp = D rounded up to W2V_SPACE_PAD so
  * every row starts on a 64-byte boundary and kernels need no tail in D.

@@ -22,7 +22,7 @@
  *     independent; but when every process has moved a frequent word the
  *     same way for a whole interval, the sum moves it k times as far, and
  *     with long intervals that overshoots (4 processes diverged on
- *     enwiki8, see README "Training on several machines");
+ *     enwiki8, see docs/mpi.md);
  *   - MEAN: the sum / k, k = processes that touched the row.  Never
  *     overshoots, but loses (k-1)/k of small independent changes;
  *   - AUTO: the sum / max(1, rho / G), rho = |sum|^2 / (|d_1|^2 + ... +

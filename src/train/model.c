@@ -1,5 +1,10 @@
 /*
- * model.c - allocation and seeded initialisation of W_E and W_out.
+ * model.c - allocation and seeded initialisation of the weight matrices
+ * (see model.h): W_E, W_out when negative sampling is on, W_hs (V - 1 rows,
+ * one per inner Huffman node) when hierarchical softmax is on.  Every row is
+ * padded to 16 floats and 64-byte aligned; the size is checked against
+ * overflow and the caller's cap before anything is allocated.  W_E starts
+ * uniform from a seeded generator, the output matrices at zero.
  */
 #include "w2v/model.h"
 

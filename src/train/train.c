@@ -7,7 +7,14 @@
  * past discarded words, as in word2vec.c and gensim).  Within a span every
  * kept word is a centre; its window is shrunk to window - b, b uniform in
  * [0, window), and the kernel gets the context rows (inputs) and the centre
- * plus K noise words (targets).
+ * plus K noise words (targets); with hierarchical softmax the targets are
+ * the W_hs rows on the centre's Huffman path, and with CBOW the context
+ * rows' mean is one input for the whole window.
+ *
+ * The caller's thread is the control thread: every tick it publishes
+ * progress, calls the sync hook (w2v_sync_fn, for a data-parallel job),
+ * and for a checkpoint or a stop pauses the workers at span boundaries so
+ * their state can be saved and training resumed exactly.
  */
 #include "w2v/train.h"
 

@@ -22,7 +22,7 @@
  *    work on rows that stay in L1, updates written once per batch.
  *
  * Every kernel is a pure function of its arguments (rows may be written by
- * other threads meanwhile: that is Hogwild, see train.c).  Rows may repeat
+ * other threads meanwhile: that is Hogwild, see train.h).  Rows may repeat
  * (a word twice in a window, the same negative twice); repeated rows get
  * every update, as sequential SGD would.  Negatives equal to the positive
  * target must be removed by the caller.
