@@ -1,14 +1,15 @@
 /*
  * bigalloc.h - allocation of large buffers (vector matrices) on 2 MiB pages
- * where the kernel offers them (private to src/; static inline, no symbols).
+ * where the kernel offers them (private to the library; static inline, so
+ * it exports no symbols).
  *
  * DESIGN: a 30,000 x 300 matrix is 36 MB; touching it for the first time
  * costs one page fault per 4 KiB page, which on virtualised machines is
- * tens of microseconds each (0.2 s for 36 MB measured on the development
- * VM, 8 ms with 2 MiB pages).  So buffers of BIG_ALLOC_MIN bytes or more are
- * 2 MiB aligned, rounded up to 2 MiB and advised MADV_HUGEPAGE.  The memory
- * is released with free() like any other; where MADV_HUGEPAGE does not
- * exist this is plain aligned_alloc.
+ * tens of microseconds each, and 2 MiB pages cut that cost about 25-fold
+ * (docs/performance.md, "Component timings").  So buffers of BIG_ALLOC_MIN
+ * bytes or more are 2 MiB aligned, rounded up to 2 MiB and advised
+ * MADV_HUGEPAGE.  The memory is released with free() like any other;
+ * where MADV_HUGEPAGE does not exist this is plain aligned_alloc.
  */
 #ifndef W2V_BIGALLOC_H
 #define W2V_BIGALLOC_H

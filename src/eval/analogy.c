@@ -45,9 +45,8 @@
 /* Distinct question words per batch: bounds the W x T block (and memory). */
 #define MAX_BATCH_WORDS 2048
 /* Target size of the W x T score block and of the T x Dp tile: about a
- * per-core L2 (1 MiB on the development machine).  Measured on
- * questions-words at 30,000 x 300, one thread: 256 KiB 0.43 s, 768 KiB
- * 0.40 s, 1.5 MiB 0.38 s, 3 MiB 0.41 s: flat, so not critical. */
+ * per-core L2.  The time of questions-words hardly moves between 256 KiB
+ * and 3 MiB (docs/performance.md, "Component timings"), so not critical. */
 #define BLOCK_BYTES (1024 * 1024)
 
 /* ---- the question file ------------------------------------------------------ */

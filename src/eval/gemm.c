@@ -17,20 +17,22 @@
  * in L2 and reuses it for every A row).
  *
  * The AVX2+FMA variant is compiled with a target attribute and picked at run
- * time with __builtin_cpu_supports, so the default build runs on any x86-64;
- * elsewhere (or on an old CPU) the portable *_generic variants (GCC vector
- * extensions on 4-float vectors, which every target and both gcc and clang
- * have) do the same block with separate multiply and add.  No -ffast-math:
- * only the order of the additions differs from the reference.  Measured on
- * the development VM (AMD EPYC, one thread): the AVX2 product does about
- * 24 G multiply-adds/s (questions-words at 30,000 x 300: 8.1 G in 0.33 s).
+ * time by w2v_cpu_has_avx2 (core/cpu.h), so the default build runs on any
+ * x86-64; elsewhere (or on an old CPU) the portable *_generic variants (GCC
+ * vector extensions on 4-float vectors, which every target and both gcc and
+ * clang have) do the same block with separate multiply and add.  No
+ * -ffast-math: only the order of the additions differs from the reference.
+ * Its throughput on one core is in docs/performance.md, "Component
+ * timings".
  *
  * The score kernel runs once per question per tile of candidates (19,544 x
  * 30,000 elements for questions-words); written as scalar loops with a
- * compare-and-branch for the max it took 1.2 s of a 2.1 s run, vectorised
- * and fused with the max 0.1 s.  Its operations are the reference's, element
- * by element, so results are bit-identical unless the compiler contracts the
- * reference's 3CosMul denominator into an FMA (clang may).
+ * compare-and-branch for the max it took over half of the evaluation's
+ * time, vectorised and fused with the max a small share
+ * (docs/performance.md, "Component timings").  Its operations are the
+ * reference's, element by element, so results are bit-identical unless
+ * the compiler contracts the reference's 3CosMul denominator into an FMA
+ * (clang may).
  *
  * It does not pack or transpose operands, and does no threading.
  */

@@ -276,8 +276,8 @@ static int train(run *r, w2v_error *err)
 /*
  * Open MPI: take the ring allreduce for the exchange.  It is bandwidth-
  * optimal for large messages (the scaling model assumes it), and Open MPI's
- * own choice moved 32 MB between 2 processes of one machine at 0.23-0.26
- * GB/s against the ring's 1.1-1.3 GB/s (scripts/bench-allreduce.sh).  A
+ * own choice was 4-5 times slower on one machine (docs/mpi.md;
+ * scripts/bench-allreduce.sh measures it).  A
  * setting of the user's (mpirun --mca, or the environment) wins; other
  * MPIs ignore these variables.
  */

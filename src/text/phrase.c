@@ -7,15 +7,16 @@
  * is the pair of its tokens' ids in a w2v_idpairs table (idpairs.h), whose slots
  * hold key and count inline.  Bigram tables are much larger than the
  * caches, so the cost of a pass is cache misses per token: a string-keyed
- * "a b" w2v_vocab entry costs three (slot, entry, bytes) and made a pass
- * over enwiki8 take 26 s; the pair table costs one (11 s).  Both the counter and
- * the rewriter remember only the previous token's id and count.
+ * "a b" w2v_vocab entry costs three (slot, entry, bytes), the pair table
+ * one, which more than halved the time of a pass (docs/performance.md,
+ * "Component timings").  Both the counter and the rewriter remember only
+ * the previous token's id and count.
  *
  * Pruning (max_bigrams) drops the rarest pairs in one step: the new floor
  * is read off the sorted counts, where word2phrase raises it by one per
  * reduce.  Counting is single-threaded: the tables are not built for
- * concurrent writers, and one pass at tens of MB/s is rarely the
- * bottleneck next to training.
+ * concurrent writers, and a pass is rarely the bottleneck next to
+ * training.
  */
 #include "w2v/phrase.h"
 

@@ -7,8 +7,8 @@
  * share exactly one notion of "token too long" and of "lowercase".
  *   - The default matcher is a byte scanner: bit masks of the blanks and
  *     newlines of each 64-byte block (SSE2, with a scalar twin over a
- *     256-entry class table), then a few bit operations per token; about
- *     1.2 GB/s of CPU time on text8-style text, callback included.  Bytes
+ *     256-entry class table), then a few bit operations per token (its
+ *     speed: docs/performance.md, "Component timings").  Bytes
  *     that are not valid UTF-8 are token bytes, as in word2vec.c.  Its
  *     reference is PCRE2 itself: the tests hold it equal to the pattern
  *     W2V_TOKENIZE_DEFAULT_REGEX.

@@ -11,10 +11,11 @@
  *      parent's; a word's code length is its parent's depth + 1;
  *   3. paths: each word climbs to the root, writing its points and bits
  *      from the back: O(total code length), the size of the output.
- * The climb chases parent links, but the upper levels stay in cache: for a
- * 1M-word Zipf vocabulary the whole build takes ~30 ms on warm memory here
- * (a canonical-code layout, which needs no chasing, measured the same); the
- * first touch of the ~90 MB of output costs more than the work.
+ * The climb chases parent links, but the upper levels stay in cache (a
+ * canonical-code layout, which needs no chasing, measured the same; the
+ * figure is in docs/performance.md, "Component timings"): the first touch
+ * of the ~90 MB of output a 1M-word vocabulary needs costs more than the
+ * work.
  * Scratch: about 19 bytes per word, freed before returning.
  */
 #include "train/huffman.h"

@@ -17,15 +17,13 @@
  * sequential semantics.  Per element the order of additions into dh is the
  * reference's; only FMA rounding and the reassociated dot products differ.
  *
- * Measured (gcc -O2, the shared 2-core dev VM, random rows of a 4096-row
- * matrix): skip-gram with NS only, 203 vs 351 ns per pair at D = 104,
- * T = 6 and 646 vs 916 at D = 304 against w2v_sgns_pair_avx2, which
- * updates row by row; CBOW + HS (C = 8, L = 20, D = 104) 565 ns per centre
- * word against 3613 for the reference.
+ * Against w2v_sgns_pair_avx2, which updates row by row, this is faster per
+ * pair for skip-gram with NS only, and CBOW + HS runs several times faster
+ * than its reference (figures: docs/performance.md, "Component timings").
  *
  * Assumes nothing about alignment (unaligned loads) or D (scalar tails).
- * The small SIMD helpers repeat those of sgns_avx2.c, which keeps them
- * file-local; a shared private header is a later clean-up.
+ * The row operations it shares with sgns_avx2.c (dot, axpy, scores) are
+ * in vec_avx2.h; the run update, the add and the CBOW mean are its own.
  */
 #include "train/kernels/hs_cbow.h"
 
