@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# The scaling model of w2v-train-mpi (README, "Training on several
-# machines"): per node and round, compute s / r seconds against an
+# The scaling model of w2v-train-mpi (docs/mpi.md, "A scaling
+# model"): per node and round, compute s / r seconds against an
 # exchange of P bytes by ring allreduce, 2 (N-1)/N P / B seconds.
-#   scripts/mpi-model.sh            the README's table
+#   scripts/mpi-model.sh            the table of docs/mpi.md
 # Environment: WORDS (1e9 corpus words), V (1e6 vocabulary), D (300),
 # RATE (words/s of one node; 16 threads x 0.72 M measured per thread at
 # -dim 300), TOUCHED (share of the 2 V rows a round moves; 1 = dense),
