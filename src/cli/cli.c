@@ -1,5 +1,6 @@
 /*
- * cli.c - shared helpers of the programs (see cli.h).
+ * cli.c - shared helpers of the programs (see cli.h): the flag table,
+ * number parsing, messages, the stop signals, clocks and machine facts.
  */
 #define _GNU_SOURCE /* sched_getaffinity */
 #include "cli.h"

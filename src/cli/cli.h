@@ -1,9 +1,14 @@
 /*
- * cli.h - what the programs share: strict number parsing and messages.
+ * cli.h - what the programs share: the flag table and strict number
+ * parsing, messages, the stop signals, clocks and machine facts (cores,
+ * memory, peak RSS).
  *
  * Programs are thin: they turn argv into option structs, call the library
- * and print.  These helpers make "3e", "1.5.2", "-1" for an unsigned value
- * and out-of-range numbers errors that name the flag.
+ * and print.  A program lists its value-taking flags in one cli_flag table
+ * (name, kind, destination, bounds) and cli_flag_take parses them, so "3e",
+ * "1.5.2", "-1" for an unsigned value and out-of-range numbers are errors
+ * that name the flag, the same way in every program.  For the programs
+ * (src/cli, src/mpi) and the tests; the library never includes it.
  */
 #ifndef W2V_CLI_H
 #define W2V_CLI_H
