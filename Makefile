@@ -52,7 +52,7 @@ all: $(PROGS)
 
 help:
 	@echo "make              build libw2v.a and the programs in bin/"
-	@echo "make test         build and run every test (ends with 'N passed, N failed')"
+	@echo "make test         build and run every test (ends with 'N passed, N failed, N skipped')"
 	@echo "make test-quick   unit tests only (no end-to-end training or gensim checks)"
 	@echo "make asan         the whole suite under AddressSanitizer + UBSan (clang)"
 	@echo "make tsan         the whole suite under ThreadSanitizer (clang)"
