@@ -139,6 +139,8 @@ typedef struct {
 typedef struct {
     uint64_t words;        /* corpus words processed, all epochs */
     uint64_t trained;      /* words kept after sub-sampling (centre words) */
+    uint64_t pairs;        /* kernel steps: (context, centre) pairs for
+                              skip-gram, centre words with a context for CBOW */
     double seconds;        /* wall time of training */
     const char *kernel;    /* name of the kernel variant that ran */
 } w2v_train_stats;

@@ -63,6 +63,7 @@ typedef struct {
     float *path[W2V_HUFFMAN_MAX_CODE]; /* W_hs rows of the centre word's path */
     float *scratch;
     uint64_t trained;
+    uint64_t pairs;          /* kernel steps so far (w2v_train_stats.pairs) */
     double span_loss;        /* loss of the current span (when tracked) */
     uint64_t span_pairs;     /* positive (context, centre) pairs in it */
     _Atomic double loss;     /* running totals, read by the progress thread */
@@ -298,6 +299,7 @@ static void *work(void *arg)
                 train_span_other(wk, wk->span, n, alpha);
             else
                 train_span(wk, wk->span, n, alpha);
+            wk->pairs += wk->span_pairs;
             if (sh->opts->track_loss) {
                 atomic_store_explicit(&wk->loss, atomic_load_explicit(&wk->loss,
                                       memory_order_relaxed) + wk->span_loss, memory_order_relaxed);
@@ -650,8 +652,10 @@ w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train
     if (stats) {
         memset(stats, 0, sizeof *stats);
         stats->words = atomic_load(&sh->done) - local0;
-        for (unsigned i = 0; wk && i < nt; i++)
+        for (unsigned i = 0; wk && i < nt; i++) {
             stats->trained += wk[i].trained;
+            stats->pairs += wk[i].pairs;
+        }
         stats->seconds = now() - t0;
         stats->kernel = opts->hs || opts->cbow ? sh->hk.name : sh->kern.name;
     }
