@@ -348,8 +348,7 @@ static void check_damage(const unsigned char *img, size_t n)
     T_TRUE(strstr(err.msg, "trailing") != NULL);
     T_EQ(load(img, n, 0, &err), W2V_OK);    /* the image itself is fine */
     T_EQ(load(img, n, 64, &err), W2V_ERR_LIMIT); /* model over the cap */
-    T_TRUE(strstr(err.msg, "memory") != NULL || strstr(err.msg, "limit") != NULL ||
-           strstr(err.msg, "bytes") != NULL);
+    T_TRUE(strstr(err.msg, path) != NULL);
     free(p);
 
     w2v_checkpoint ck;

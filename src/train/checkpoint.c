@@ -216,6 +216,14 @@ static w2v_status bad(reader *r, const char *what)
     return r->st;
 }
 
+/* A callee's error st (already in r->err) as the reader's, naming the file. */
+static void named(reader *r, w2v_status st)
+{
+    char why[W2V_ERROR_MSG_MAX];
+    snprintf(why, sizeof why, "%s", r->err ? r->err->msg : "");
+    r->st = w2v_error_set(r->err, st, "%s: %s", r->path, why);
+}
+
 /* What the fixed-size header gives beyond the fields of w2v_checkpoint. */
 typedef struct {
     uint64_t V, D, words_done, size; /* size: of the file, for the limits */
@@ -312,8 +320,9 @@ static void read_strings_and_workers(reader *r, w2v_checkpoint *ck, const header
         ck->regex = get_string(r, h->regex_len);
         ck->corpus_path = get_string(r, h->path_len);
     }
-    if (!r->st && w2v_train_state_init(&ck->state, o->threads, r->err) != W2V_OK)
-        r->st = W2V_ERR_NOMEM;
+    w2v_status st;
+    if (!r->st && (st = w2v_train_state_init(&ck->state, o->threads, r->err)) != W2V_OK)
+        named(r, st);
     if (r->st)
         return;
     ck->state.saved = 1;
@@ -339,8 +348,9 @@ static void read_strings_and_workers(reader *r, w2v_checkpoint *ck, const header
  * order. */
 static void read_vocab(reader *r, w2v_checkpoint *ck, uint64_t V)
 {
-    if (!r->st)
-        r->st = w2v_vocab_create(&ck->vocab, r->err);
+    w2v_status st;
+    if (!r->st && (st = w2v_vocab_create(&ck->vocab, r->err)) != W2V_OK)
+        named(r, st);
     char word[W2V_VOCAB_MAX_WORD_BYTES];
     for (uint64_t i = 0; i < V && !r->st; i++) {
         uint32_t len = get_u32(r);
@@ -368,7 +378,9 @@ static void read_matrices(reader *r, w2v_checkpoint *ck, const header *h, size_t
     mo.max_bytes = max_bytes;
     mo.ns = o->negative > 0;
     mo.hs = o->hs;
-    r->st = w2v_model_create(&ck->model, h->V, h->D, &mo, r->err);
+    w2v_status st = w2v_model_create(&ck->model, h->V, h->D, &mo, r->err);
+    if (st)
+        named(r, st);
     float *mats[3] = {ck->model.in, ck->model.out, ck->model.hs};
     uint64_t nrows[3] = {h->V, h->V, h->V > 1 ? h->V - 1 : 1};
     for (int k = 0; k < 3 && !r->st; k++)
