@@ -18,8 +18,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 export W2V_BIN W2V_TBIN
 export W2V_TESTS="$here"
 pass=0; fail=0
-skipped=()  # "name (reason; reason)"
-note_skip() { skipped+=("$1 ($2)"); }
+skip_names=() skip_whys=()  # one entry per skipped suite
+note_skip() { skip_names+=("$1"); skip_whys+=("$2"); }
 run_one() {
     local name=$1; shift
     local out rc
@@ -61,10 +61,20 @@ for s in "$here"/e2e_*.sh; do
         run_one "$(basename "$s" .sh)" bash "$s"
     fi
 done
-echo "$pass passed, $fail failed, ${#skipped[@]} skipped"
-if [ "${#skipped[@]}" -gt 0 ]; then
-    line="skipped:"
-    for s in "${skipped[@]}"; do line="$line $s,"; done
-    echo "${line%,}"
+echo "$pass passed, $fail failed, ${#skip_names[@]} skipped"
+# "skipped: a, b (reason); c (reason)": suites with the same reason together
+if [ "${#skip_names[@]}" -gt 0 ]; then
+    line="skipped:" done_why=$'\n'
+    for i in "${!skip_names[@]}"; do
+        why=${skip_whys[$i]}
+        case $done_why in *$'\n'"$why"$'\n'*) continue ;; esac
+        done_why+="$why"$'\n'
+        names=""
+        for j in "${!skip_names[@]}"; do
+            [ "${skip_whys[$j]}" = "$why" ] && names+="${names:+, }${skip_names[$j]}"
+        done
+        line+=" $names ($why);"
+    done
+    echo "${line%;}"
 fi
 [ "$fail" -eq 0 ]
