@@ -48,7 +48,7 @@ typedef struct {
 
 typedef struct {
     w2v_vocab *vocab;         /* final vocabulary, ids 0..V-1 by descending count */
-    uint32_t *ids;            /* the stream: word ids and W2V_CORPUS_EOS */
+    w2v_row *ids;             /* the stream: word ids and W2V_CORPUS_EOS */
     size_t len;               /* entries in ids */
     uint64_t words;           /* word ids in the stream (len minus markers) */
     uint64_t dropped;         /* tokens not in the final vocabulary */

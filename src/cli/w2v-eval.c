@@ -304,16 +304,16 @@ static void write_answers(FILE *f, const w2v_space *sp, const eval_file *it,
         const char *w[4];
         size_t sec, line;
         w2v_analogies_get(it->q, i, w, &sec, &line);
-        long a = r->answer[i], d = w2v_space_find(sp, w[3], rows);
+        w2v_row a = r->answer[i], d = w2v_space_find(sp, w[3], rows);
         const char *verdict = "skipped";
         int known = 1;
         for (int k = 0; k < 4; k++)
-            known &= w2v_space_find(sp, w[k], rows) >= 0;
+            known &= w2v_space_find(sp, w[k], rows) != W2V_ROW_NONE;
         if (known)
-            verdict = a >= 0 && (long)w2v_space_canon(sp, (size_t)a) == d ? "correct" : "wrong";
+            verdict = a != W2V_ROW_NONE && w2v_space_canon(sp, a) == d ? "correct" : "wrong";
         fprintf(f, "%s\t%s\t%zu\t%s\t%s\t%s\t%s\t%s\t%s\n", it->path,
                 w2v_analogies_section_name(it->q, sec), line, w[0], w[1], w[2], w[3],
-                a >= 0 ? w2v_space_word(sp, (size_t)a) : "-", verdict);
+                a != W2V_ROW_NONE ? w2v_space_word(sp, a) : "-", verdict);
     }
 }
 

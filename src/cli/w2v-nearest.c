@@ -45,7 +45,7 @@ static void usage(FILE *f)
 static int answer(const w2v_space *sp, const char *query, size_t within, size_t n, w2v_hit *hits,
                   float *vec)
 {
-    long rows[W2V_QUERY_MAX_WORDS];
+    w2v_row rows[W2V_QUERY_MAX_WORDS];
     size_t nrows;
     w2v_error err;
     if (w2v_space_query(sp, query, within, vec, rows, &nrows, &err) != W2V_OK) {
@@ -55,7 +55,7 @@ static int answer(const w2v_space *sp, const char *query, size_t within, size_t 
     size_t k = w2v_space_nearest(sp, vec, within, rows, nrows, n, hits);
     printf("query: %s\n", query);
     for (size_t i = 0; i < k; i++)
-        printf("%4zu  %-30s %9.6f\n", i + 1, w2v_space_word(sp, (size_t)hits[i].row), hits[i].score);
+        printf("%4zu  %-30s %9.6f\n", i + 1, w2v_space_word(sp, hits[i].row), hits[i].score);
     printf("\n");
     fflush(stdout);
     return 0;

@@ -282,7 +282,7 @@ typedef struct {
     float *S;     /* W x T block of cosines */
     float *buf;   /* T combined scores */
     float *best;  /* nq best scores */
-    long *arg;    /* nq best rows, -1 = none yet */
+    w2v_row *arg; /* nq best rows, W2V_ROW_NONE = none yet */
 } worker;
 
 /* Set buf[r - r0] to -inf for excluded row r when it lies in [r0, r0 + n);
@@ -334,7 +334,7 @@ static void *work(void *arg)
                 while (buf[at] != m)
                     at++;
                 w->best[i] = m;
-                w->arg[i] = (long)(r0 + at);
+                w->arg[i] = (w2v_row)(r0 + at);
             }
         }
     }
@@ -351,7 +351,7 @@ void w2v_analogy_result_free(w2v_analogy_result *res)
 }
 
 /* Run one batch over all tiles with nth threads; answers go to arg[0..nq). */
-static w2v_status run_batch(question_batch *b, unsigned nth, long *arg, w2v_error *err)
+static w2v_status run_batch(question_batch *b, unsigned nth, w2v_row *arg, w2v_error *err)
 {
     if (nth > b->ntiles)
         nth = (unsigned)b->ntiles;
@@ -367,13 +367,13 @@ static w2v_status run_batch(question_batch *b, unsigned nth, long *arg, w2v_erro
         w[t].S = aligned_alloc(64, b->W * b->T * sizeof(float));
         w[t].buf = malloc(b->T * sizeof(float));
         w[t].best = malloc((b->nq ? b->nq : 1) * sizeof(float));
-        w[t].arg = malloc((b->nq ? b->nq : 1) * sizeof(long));
+        w[t].arg = malloc((b->nq ? b->nq : 1) * sizeof(w2v_row));
         if (!w[t].S || !w[t].buf || !w[t].best || !w[t].arg)
             st = w2v_error_set(err, W2V_ERR_NOMEM, "out of memory for a %zu x %zu score block", b->W,
                                b->T);
         for (size_t i = 0; st == W2V_OK && i < b->nq; i++) {
             w[t].best[i] = -INFINITY;
-            w[t].arg[i] = -1;
+            w[t].arg[i] = W2V_ROW_NONE;
         }
     }
     if (st == W2V_OK) {
@@ -389,10 +389,11 @@ static w2v_status run_batch(question_batch *b, unsigned nth, long *arg, w2v_erro
             pthread_join(tid[t], NULL);
         for (size_t i = 0; i < b->nq; i++) {
             float m = -INFINITY;
-            long a = -1;
+            w2v_row a = W2V_ROW_NONE;
+            /* the best score, ties to the lower row (W2V_ROW_NONE is above every row) */
             for (unsigned t = 0; t < started; t++)
-                if (w[t].arg[i] >= 0 &&
-                    (w[t].best[i] > m || (w[t].best[i] == m && (a < 0 || w[t].arg[i] < a)))) {
+                if (w[t].arg[i] != W2V_ROW_NONE &&
+                    (w[t].best[i] > m || (w[t].best[i] == m && w[t].arg[i] < a))) {
                     m = w[t].best[i];
                     a = w[t].arg[i];
                 }
@@ -429,7 +430,7 @@ static size_t tile_rows(size_t W, size_t Dp, size_t R)
  * assemble one batch.  Shape legend: nq questions, R rows searched, W the
  * distinct words of a batch (<= MAX_BATCH_WORDS), Dp the padded dimension. */
 typedef struct {
-    long *rows;        /* 4 per question: a, b, c, d as rows, -1 unknown */
+    w2v_row *rows;     /* 4 per question: a, b, c, d as rows, W2V_ROW_NONE unknown */
     int32_t *slot_of;  /* R: row -> its slot in the batch, -1 */
     uint32_t *qslot;   /* 3 per batch question: a, b, c as slots */
     uint32_t *qrow;    /* 3 per batch question: a, b, c as rows */
@@ -438,7 +439,7 @@ typedef struct {
     float *U;          /* W x Dp: the slots' unit vectors */
     size_t *vstart;    /* W + 1 and R: rows that fold to a slot's word */
     uint32_t *vrow;
-    long *barg;        /* batch position -> the row answered */
+    w2v_row *barg;     /* batch position -> the row answered */
 } eval_scratch;
 
 static void scratch_free(eval_scratch *x)
@@ -474,10 +475,11 @@ static int scratch_alloc(eval_scratch *x, size_t nq, size_t R, size_t Dp)
                : -1;
 }
 
-/* The rows of every question's four words among the first R (-1: unknown);
+/* The rows of every question's four words among the first R (W2V_ROW_NONE:
+ * unknown);
  * every answer starts as "skipped". */
 static void find_rows(const w2v_space *sp, const w2v_analogies *q, size_t R, eval_scratch *x,
-                      long *answer)
+                      w2v_row *answer)
 {
     for (size_t r = 0; r < R; r++)
         x->slot_of[r] = -1;
@@ -486,7 +488,7 @@ static void find_rows(const w2v_space *sp, const w2v_analogies *q, size_t R, eva
         w2v_analogies_get(q, i, w, NULL, NULL);
         for (int k = 0; k < 4; k++)
             x->rows[4 * i + (size_t)k] = w2v_space_find(sp, w[k], R);
-        answer[i] = -1;
+        answer[i] = W2V_ROW_NONE;
     }
 }
 
@@ -497,8 +499,9 @@ static size_t next_batch(eval_scratch *x, size_t nq, size_t *i, size_t *W)
     size_t bn = 0;
     *W = 0;
     for (; *i < nq; (*i)++) {
-        const long *r = x->rows + 4 * *i;
-        if (r[0] < 0 || r[1] < 0 || r[2] < 0 || r[3] < 0)
+        const w2v_row *r = x->rows + 4 * *i;
+        if (r[0] == W2V_ROW_NONE || r[1] == W2V_ROW_NONE || r[2] == W2V_ROW_NONE ||
+            r[3] == W2V_ROW_NONE)
             continue;
         size_t fresh = 0;
         for (int k = 0; k < 3; k++)
@@ -508,10 +511,10 @@ static size_t next_batch(eval_scratch *x, size_t nq, size_t *i, size_t *W)
         for (int k = 0; k < 3; k++) {
             if (x->slot_of[r[k]] < 0) {
                 x->slot_of[r[k]] = (int32_t)*W;
-                x->urow[(*W)++] = (uint32_t)r[k];
+                x->urow[(*W)++] = r[k];
             }
             x->qslot[3 * bn + (size_t)k] = (uint32_t)x->slot_of[r[k]];
-            x->qrow[3 * bn + (size_t)k] = (uint32_t)r[k];
+            x->qrow[3 * bn + (size_t)k] = r[k];
         }
         x->qidx[bn++] = *i;
     }
@@ -551,7 +554,7 @@ static w2v_status batch_rows(const w2v_space *sp, size_t R, size_t W, eval_scrat
 /* Score a batch of bn questions over W words on the threads; answers go to
  * answer[], and the batch's slots are released. */
 static w2v_status score_batch(const w2v_space *sp, size_t R, size_t W, size_t bn,
-                              const w2v_analogy_opts *o, eval_scratch *x, long *answer,
+                              const w2v_analogy_opts *o, eval_scratch *x, w2v_row *answer,
                               w2v_error *err)
 {
     question_batch b;
@@ -579,7 +582,7 @@ static w2v_status score_batch(const w2v_space *sp, size_t R, size_t W, size_t bn
 
 /* Count every question into its section, the whole file and, when the
  * file splits into semantic sections then "gram" ones, its half. */
-static void tally(const w2v_space *sp, const w2v_analogies *q, const long *rows,
+static void tally(const w2v_space *sp, const w2v_analogies *q, const w2v_row *rows,
                   w2v_analogy_result *res)
 {
     size_t first_gram = SIZE_MAX, last_other = 0;
@@ -595,10 +598,11 @@ static void tally(const w2v_space *sp, const w2v_analogies *q, const long *rows,
     }
     res->has_split = any_other && first_gram != SIZE_MAX && last_other < first_gram;
     for (size_t k = 0; k < q->nq; k++) {
-        const long *r = rows + 4 * k;
-        int seen = r[0] >= 0 && r[1] >= 0 && r[2] >= 0 && r[3] >= 0;
-        long a = res->answer[k];
-        int ok = seen && a >= 0 && sp->canon[a] == (uint32_t)r[3];
+        const w2v_row *r = rows + 4 * k;
+        int seen = r[0] != W2V_ROW_NONE && r[1] != W2V_ROW_NONE && r[2] != W2V_ROW_NONE &&
+                   r[3] != W2V_ROW_NONE;
+        w2v_row a = res->answer[k];
+        int ok = seen && a != W2V_ROW_NONE && sp->canon[a] == r[3];
         size_t s = q->sec[k];
         w2v_tally *g = !res->has_split ? NULL : s >= first_gram ? &res->syntactic : &res->semantic;
         w2v_tally *ts[3] = {&res->sections[s], &res->all, g};
