@@ -38,7 +38,7 @@ TESTS    := $(TEST_SRC:tests/%.c=$(TBIN)/%)
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 LIBW2V   := $(OUT)/build/libw2v.a
 
-.PHONY: all test test-quick asan tsan bench clean help check-symbols mpi
+.PHONY: all test test-quick asan tsan bench clean help check-symbols mpi python
 
 # ---- the MPI trainer (optional: only where mpicc is) -------------------------
 # mpicc is asked to use $(CC), so the sanitizer trees build it with clang too.
@@ -59,6 +59,7 @@ help:
 	@echo "make fuzz         libFuzzer+ASan/UBSan on every parser, FUZZ_SECONDS (60) each (clang)"
 	@echo "make mpi          bin/w2v-train-mpi, the data-parallel trainer (needs mpicc: Open MPI)"
 	@echo "make bench        speed and quality against fastText and gensim (minutes; see scripts/bench.sh)"
+	@echo "make python       the Python module w2v in python/ (PYTHONPATH=python; see docs/python.md)"
 	@echo "make check-symbols  every exported library symbol carries the w2v_ prefix"
 	@echo "make clean        remove build outputs"
 	@echo "Variables: CC=clang, OPT='-O3 -march=native', CFLAGS=..."
@@ -150,9 +151,15 @@ $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c tests/fuzz/fuzz.h $(FUZZ_OBJ)
 bench: all
 	scripts/bench.sh
 
+# ---- the Python module (python/: setup.py compiles the library's sources
+# into the extension itself, position-independent, with the flags above) ---
+PYTHON ?= /usr/bin/python3
+python:
+	cd python && $(PYTHON) setup.py -q build_ext --inplace -j2
+
 check-symbols: $(LIBW2V)
 	@bad=$$(nm -g --defined-only $(LIBW2V) | awk 'NF==3 && $$3 !~ /^w2v_/ {print $$3}'); \
 	if [ -n "$$bad" ]; then echo "unprefixed symbols: $$bad"; exit 1; else echo "all symbols prefixed w2v_"; fi
 
 clean:
-	rm -rf bin build
+	rm -rf bin build python/build python/w2v/*.so python/*.egg-info

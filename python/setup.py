@@ -35,6 +35,9 @@ def pcre2_flags():
 # ../src path would put it beside the source).
 lib_sources = sorted(p for d in LIB_DIRS
                      for p in glob.glob(os.path.join(ROOT, "src", d, "*.c")))
+# headers: an edit to any of them rebuilds the extension
+headers = sorted(glob.glob(os.path.join(ROOT, "include", "w2v", "*.h")) +
+                 glob.glob(os.path.join(ROOT, "src", "**", "*.h"), recursive=True))
 pcre_cflags, pcre_libs = pcre2_flags()
 
 ext = Extension(
@@ -42,6 +45,7 @@ ext = Extension(
     sources=[os.path.join("w2v", "_w2v.c")] + lib_sources,
     include_dirs=[os.path.join(ROOT, "include"), os.path.join(ROOT, "src"),
                   numpy.get_include()],
+    depends=headers,
     define_macros=[("_DEFAULT_SOURCE", None)],
     # The flags of the Makefile's build (C11, -O2, no fast-math, no -march),
     # so one thread and a seed give the vectors w2v-train gives.

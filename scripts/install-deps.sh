@@ -15,6 +15,12 @@ command -v unzip >/dev/null || need+=(unzip)
 [ -e /usr/include/pcre2.h ] || need+=(libpcre2-dev)
 /usr/bin/python3 -c 'import gensim' 2>/dev/null || need+=(python3-gensim)
 command -v fasttext >/dev/null || need+=(fasttext)
+# the Python module (make python) and its tests
+ls /usr/include/python3*/Python.h >/dev/null 2>&1 ||
+    need+=(python3-dev)
+/usr/bin/python3 -c 'import numpy' 2>/dev/null || need+=(python3-numpy)
+/usr/bin/python3 -c 'import setuptools' 2>/dev/null || need+=(python3-setuptools)
+/usr/bin/python3 -c 'import pytest' 2>/dev/null || need+=(python3-pytest)
 # w2v-train-mpi (make mpi) and its end-to-end test
 command -v mpicc >/dev/null || need+=(openmpi-bin libopenmpi-dev)
 # the sanitizer and fuzzing builds (make asan, make tsan, make fuzz)

@@ -89,6 +89,20 @@ def _corr_pvalue(r, n):
     return _betainc(df / 2.0, 0.5, 1.0 - r * r)
 
 
+def _int(name, value):
+    """An integer argument (bools and floats with a fraction refused)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer, float)) or \
+            (isinstance(value, float) and not value.is_integer()):
+        raise TypeError("%s must be an integer, not %r" % (name, value))
+    return int(value)
+
+
+def _float(name, value):
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)):
+        raise TypeError("%s must be a number, not %r" % (name, value))
+    return float(value)
+
+
 def _ensure_list(value):
     if value is None:
         return []
@@ -559,19 +573,28 @@ class Word2Vec:
                     self.window, self.negative, self.hs, self.sample, self.alpha, self.epochs,
                     self.workers)
         t0 = time.monotonic()
-        vec, stats = _w2v.train(
-            corpus_file=corpus_file, sentences=corpus_iterable, vector_size=int(self.vector_size),
-            window=int(self.window), min_count=int(self.min_count),
-            max_vocab=int(self.max_vocab_size or 0), sample=float(self.sample),
-            seed=int(self.seed), workers=int(self.workers), sg=bool(self.sg), hs=bool(self.hs),
-            negative=int(self.negative), alpha=float(self.alpha), epochs=int(self.epochs),
-            token_regex=self.token_regex, lowercase=bool(self.lowercase),
-            max_token_bytes=int(self.max_token_bytes), kernel=str(self.kernel),
-            init_range=float(self.init_range), checkpoint=self.checkpoint,
-            checkpoint_every=float(self.checkpoint_every), compute_loss=bool(self.compute_loss),
-            progress=progress,
+        args = dict(
+            vector_size=_int("vector_size", self.vector_size), window=_int("window", self.window),
+            min_count=_int("min_count", self.min_count),
+            max_vocab=_int("max_vocab_size", self.max_vocab_size or 0),
+            sample=_float("sample", self.sample), seed=_int("seed", self.seed),
+            workers=_int("workers", self.workers), sg=bool(self.sg), hs=bool(self.hs),
+            negative=_int("negative", self.negative), alpha=_float("alpha", self.alpha),
+            epochs=_int("epochs", self.epochs), token_regex=self.token_regex,
+            lowercase=bool(self.lowercase),
+            max_token_bytes=_int("max_token_bytes", self.max_token_bytes),
+            kernel=str(self.kernel), init_range=_float("init_range", self.init_range),
+            checkpoint=self.checkpoint,
+            checkpoint_every=_float("checkpoint_every", self.checkpoint_every),
+            compute_loss=bool(self.compute_loss), progress=progress,
             corpus_memory=-1.0 if self.corpus_memory is None else float(self.corpus_memory),
             max_memory=-1.0 if self.max_memory is None else float(self.max_memory))
+        if args["min_count"] < 1:
+            raise ValueError("min_count must be at least 1, not %d" % args["min_count"])
+        if args["seed"] < 0 or args["seed"] >= 1 << 64:
+            raise ValueError("seed must be in [0, 2**64), not %d" % args["seed"])
+        t0 = time.monotonic()
+        vec, stats = _w2v.train(corpus_file=corpus_file, sentences=corpus_iterable, **args)
         self.wv = KeyedVectors(vec)
         self.total_train_time = time.monotonic() - t0
         self.corpus_total_words = stats["corpus_words"]
