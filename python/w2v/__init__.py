@@ -390,7 +390,6 @@ class KeyedVectors:
         fmt = -1 if binary is None else (1 if binary else 0)
         return cls(_w2v.load(os.fspath(fname), fmt, int(limit or 0)))
 
-    load = load_word2vec_format
 
     def to_gensim(self, copy=True):
         """The same vectors as a gensim.models.KeyedVectors (needs gensim).

@@ -357,6 +357,26 @@ def test_ctrl_c_raises_keyboard_interrupt_and_checkpoints(corpus, tmp_path):
     assert topic_score(m.wv) >= 0.9
 
 
+def test_checkpoint_resumes_in_w2v_train(corpus, tmp_path):
+    """A run stopped from Python leaves a checkpoint that w2v-train -resume
+    finishes, bit-identical to an uninterrupted run (one thread)."""
+    path, _ = corpus
+    kw = dict(SMALL, epochs=40, workers=1)
+    ck = str(tmp_path / "run.ckpt")
+
+    def stop_early(done, wps, alpha, loss):
+        if done > 0:
+            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt):
+        w2v.Word2Vec(corpus_file=path, checkpoint=ck, callback=stop_early,
+                     progress_every=0.01, **kw)
+    out = str(tmp_path / "resumed.bin")
+    w2v_train(["-resume", ck, "-o", out, "-threads", "1"])
+    whole = w2v.Word2Vec(corpus_file=path, **kw)
+    resumed = w2v.KeyedVectors.load_word2vec_format(out, binary=True)
+    assert resumed.vectors.tobytes() == whole.wv.vectors.tobytes()
+
+
 def test_gil_released_while_training(corpus):
     path, _ = corpus
     ticks = [0]
