@@ -72,7 +72,8 @@ def _betainc(a, b, x):
         return 0.0
     if x >= 1.0:
         return 1.0
-    lbt = math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x) + b * math.log1p(-x)
+    lbt = (math.lgamma(a + b) - math.lgamma(a) - math.lgamma(b) + a * math.log(x)
+           + b * math.log1p(-x))
     if x < (a + 1.0) / (a + b + 2.0):
         return math.exp(lbt) * _betacf(a, b, x) / a
     return 1.0 - math.exp(lbt) * _betacf(b, a, 1.0 - x) / b
@@ -289,8 +290,8 @@ class KeyedVectors:
         words = list(words)
         used = [w for w in words if w in self]
         if len(used) != len(words):
-            logger.warning("vectors for words %s are not present in the model, ignoring these words",
-                           set(words) - set(used))
+            logger.warning("vectors for words %s are not present in the model, ignoring "
+                           "these words", set(words) - set(used))
         if not used:
             raise ValueError("cannot select a word from an empty list")
         unit = self._space(False).unit()

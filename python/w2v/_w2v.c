@@ -166,8 +166,17 @@ static PyObject *Vectors_space(VectorsObject *self, PyObject *args)
     return space_new(self, upper ? W2V_CASE_UPPER : W2V_CASE_NONE);
 }
 
-static PyObject *Vectors_get_V(VectorsObject *self, void *c) { (void)c; return PyLong_FromSize_t(self->V); }
-static PyObject *Vectors_get_D(VectorsObject *self, void *c) { (void)c; return PyLong_FromSize_t(self->D); }
+static PyObject *Vectors_get_V(VectorsObject *self, void *c)
+{
+    (void)c;
+    return PyLong_FromSize_t(self->V);
+}
+
+static PyObject *Vectors_get_D(VectorsObject *self, void *c)
+{
+    (void)c;
+    return PyLong_FromSize_t(self->D);
+}
 
 static PyMethodDef Vectors_methods[] = {
     {"array", (PyCFunction)Vectors_array, METH_NOARGS,
@@ -644,7 +653,7 @@ static size_t phys_memory(void)
 static PyObject *w2v_train_py(PyObject *mod, PyObject *args, PyObject *kw)
 {
     (void)mod;
-    static char *kwlist[] = {"corpus_file", "sentences", "vector_size", "window", "min_count",
+    static const char *kwlist[] = {"corpus_file", "sentences", "vector_size", "window", "min_count",
                              "max_vocab", "sample", "seed", "workers", "sg", "hs", "negative",
                              "alpha", "epochs", "token_regex", "lowercase", "max_token_bytes",
                              "kernel", "init_range", "checkpoint", "checkpoint_every",
@@ -658,7 +667,7 @@ static PyObject *w2v_train_py(PyObject *mod, PyObject *args, PyObject *kw)
     double checkpoint_every = 600, corpus_memory = -1, max_memory = -1;
     int sg = 1, hs = 0, lowercase = 0, compute_loss = 0;
     const char *regex = NULL, *kernel = "batch";
-    if (!PyArg_ParseTupleAndKeywords(args, kw, "|OOnnKndKnppndnzpnsdOdpOdd", kwlist,
+    if (!PyArg_ParseTupleAndKeywords(args, kw, "|OOnnKndKnppndnzpnsdOdpOdd", (char **)kwlist,
                                      &corpus_file, &sentences, &dim, &window, &min_count,
                                      &max_vocab, &sample, &seed, &workers, &sg, &hs, &negative,
                                      &alpha, &epochs, &regex, &lowercase, &max_token, &kernel,
