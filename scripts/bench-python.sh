@@ -13,6 +13,9 @@
 # line).  Prints wall and CPU seconds of the Word2Vec call (vocabulary and
 # training), peak RSS of the process, analogy accuracy (3CosAdd, 30,000
 # most frequent words) and WS-353 rho, and w2v's speed-up per call shape.
+# CPU time is reported beside wall time: on a shared machine the wall
+# figures follow the load, the CPU figures much less.  TABLE_ONLY=1 prints
+# the table of the last run again without running anything.
 # Several minutes (gensim's runs take most of it); run it on an idle machine.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -45,7 +48,8 @@ if [ ! -s "$lines" ] || [ "$lines" -ot "$corpus" ]; then
 fi
 words=$(wc -w < "$lines")
 results=$work/python.txt
-: > "$results"
+[ -n "${TABLE_ONLY:-}" ] || : > "$results"
+[ -n "${TABLE_ONLY:-}" ] ||
 for shape in corpus_file sentences; do
     for system in w2v gensim; do
         echo "== $system Word2Vec($shape=...)" >&2
@@ -57,12 +61,14 @@ done
 
 echo
 echo "corpus $corpus ($words words), $epochs epoch(s), workers=$workers, vector_size=300"
-printf '| %-7s | %-12s | %7s | %7s | %9s | %7s | %9s | %6s | %11s |\n' system call "wall s" "CPU s" words/s "peak MB" "analogy %" WS-353 "w2v speed-up"
-printf '| %-7s | %-12s | %7s | %7s | %9s | %7s | %9s | %6s | %11s |\n' --- --- --- --- --- --- --- --- ---
+fmt='| %-7s | %-12s | %7s | %7s | %9s | %7s | %9s | %6s | %13s | %12s |\n'
+printf "$fmt" system call "wall s" "CPU s" words/s "peak MB" "analogy %" WS-353 "w2v is (wall)" "w2v is (CPU)"
+printf "$fmt" --- --- --- --- --- --- --- --- --- ---
 while read -r system shape wall cpu mb acc rho; do
-    base=$(awk -v s="$shape" '$1=="w2v" && $2==s {print $3}' "$results")
+    base=$(awk -v s="$shape" '$1=="w2v" && $2==s {print $3, $4}' "$results")
     wps=$(awk -v w="$words" -v e="$epochs" -v t="$wall" 'BEGIN{printf "%.0fk", w*e/t/1000}')
-    ratio=$(awk -v b="$base" -v t="$wall" 'BEGIN{printf "%.2fx", t/b}')
-    [ "$system" = w2v ] && ratio="-"
-    printf '| %-7s | %-12s | %7s | %7s | %9s | %7s | %9s | %6s | %11s |\n' "$system" "$shape=" "$wall" "$cpu" "$wps" "$mb" "$acc" "$rho" "$ratio"
+    rw=$(echo "$base" | awk -v t="$wall" '{printf "%.1fx faster", t/$1}')
+    rc=$(echo "$base" | awk -v t="$cpu" '{printf "%.1fx less", t/$2}')
+    [ "$system" = w2v ] && rw="-" && rc="-"
+    printf "$fmt" "$system" "$shape=" "$wall" "$cpu" "$wps" "$mb" "$acc" "$rho" "$rw" "$rc"
 done < "$results"
