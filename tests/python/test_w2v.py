@@ -200,7 +200,7 @@ def test_analogies_equal_gensim_planted(corpus, tmp_path):
         assert sum(len(s["correct"]) for s in ours[1][:-1]) > 0
 
 
-def structured_vectors(tmp_path, questions_file, extra=3000, dim=50, seed=1):
+def structured_vectors(tmp_path, questions_file, extra=5000, dim=50, seed=1):
     """Random vectors for the question words plus filler words, with each
     section's (a, b) pairs offset by a section vector, so that many
     analogies are answered correctly and many are not.  Written as a text
