@@ -76,10 +76,10 @@ static void same(const w2v_corpus *a, const w2v_corpus *b)
     size_t V = w2v_vocab_size(a->vocab);
     int vocab_same = V == w2v_vocab_size(b->vocab);
     for (size_t i = 0; vocab_same && i < V; i++)
-        vocab_same = !strcmp(w2v_vocab_word(a->vocab, (uint32_t)i),
-                             w2v_vocab_word(b->vocab, (uint32_t)i)) &&
-                     w2v_vocab_count(a->vocab, (uint32_t)i) ==
-                         w2v_vocab_count(b->vocab, (uint32_t)i);
+        vocab_same = !strcmp(w2v_vocab_word(a->vocab, (w2v_row)i),
+                             w2v_vocab_word(b->vocab, (w2v_row)i)) &&
+                     w2v_vocab_count(a->vocab, (w2v_row)i) ==
+                         w2v_vocab_count(b->vocab, (w2v_row)i);
     T_TRUE(vocab_same);
 }
 
@@ -109,7 +109,7 @@ static void test_given_vocab(void)
     const char *text = "a b c a\nzz a b\n";
     w2v_vocab *v1, *v2;
     w2v_error err;
-    uint32_t id;
+    w2v_row id;
     T_OK(w2v_vocab_create(&v1, &err));
     T_OK(w2v_vocab_create(&v2, &err));
     T_OK(w2v_vocab_add(v1, "a", 1, 9, &id, &err));

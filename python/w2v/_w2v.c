@@ -133,7 +133,7 @@ static PyObject *Vectors_counts(VectorsObject *self, PyObject *Py_UNUSED(ignored
         return NULL;
     uint64_t *c = PyArray_DATA((PyArrayObject *)arr);
     for (size_t i = 0; i < self->V; i++)
-        c[i] = w2v_vocab_count(self->vocab, (uint32_t)i);
+        c[i] = w2v_vocab_count(self->vocab, (w2v_row)i);
     return arr;
 }
 
@@ -325,9 +325,9 @@ static PyObject *Space_find(SpaceObject *self, PyObject *args)
     Py_ssize_t n, within;
     if (!PyArg_ParseTuple(args, "s#n", &w, &n, &within))
         return NULL;
-    if (memchr(w, '\0', (size_t)n))
-        return PyLong_FromLong(-1);
-    return PyLong_FromLong(w2v_space_find(self->sp, w, within > 0 ? (size_t)within : 0));
+    w2v_row r = memchr(w, '\0', (size_t)n) ? W2V_ROW_NONE
+                : w2v_space_find(self->sp, w, within > 0 ? (size_t)within : 0);
+    return PyLong_FromLong(r == W2V_ROW_NONE ? -1 : (long)r);
 }
 
 /* canon(row) -> first row with the same folded word */
@@ -340,7 +340,7 @@ static PyObject *Space_canon(SpaceObject *self, PyObject *args)
         PyErr_SetString(PyExc_IndexError, "row out of range");
         return NULL;
     }
-    return PyLong_FromSize_t(w2v_space_canon(self->sp, (size_t)row));
+    return PyLong_FromSize_t(w2v_space_canon(self->sp, (w2v_row)row));
 }
 
 /*
@@ -372,7 +372,7 @@ static PyObject *Space_nearest(SpaceObject *self, PyObject *args)
     if (kk > R)
         kk = R;
     float *vec = calloc(Dsp ? Dsp : 1, sizeof *vec);
-    long *rows = malloc((nex ? nex : 1) * sizeof *rows);
+    w2v_row *rows = malloc((nex ? nex : 1) * sizeof *rows);
     w2v_hit *hits = malloc((kk ? kk : 1) * sizeof *hits);
     PyObject *out = NULL;
     if (!vec || !rows || !hits) {
@@ -387,13 +387,14 @@ static PyObject *Space_nearest(SpaceObject *self, PyObject *args)
     for (size_t i = 0; i < self->D; i++)
         vec[i] = (float)(qd[i] * inv);
     for (size_t i = 0; i < nex; i++) {
-        rows[i] = PyLong_AsLong(PySequence_Fast_GET_ITEM(ex, (Py_ssize_t)i));
-        if (rows[i] == -1 && PyErr_Occurred())
+        long r = PyLong_AsLong(PySequence_Fast_GET_ITEM(ex, (Py_ssize_t)i));
+        if (r == -1 && PyErr_Occurred())
             goto done;
-        if (rows[i] < 0 || (size_t)rows[i] >= R) {
+        if (r < 0 || (size_t)r >= R) {
             PyErr_SetString(PyExc_IndexError, "excluded row out of range");
             goto done;
         }
+        rows[i] = (w2v_row)r;
     }
     size_t n;
     Py_BEGIN_ALLOW_THREADS
@@ -401,7 +402,7 @@ static PyObject *Space_nearest(SpaceObject *self, PyObject *args)
     Py_END_ALLOW_THREADS
     out = PyList_New((Py_ssize_t)n);
     for (size_t i = 0; out && i < n; i++) {
-        PyObject *t = Py_BuildValue("(ld)", hits[i].row, (double)hits[i].score);
+        PyObject *t = Py_BuildValue("(kd)", (unsigned long)hits[i].row, (double)hits[i].score);
         if (!t) {
             Py_CLEAR(out);
             break;
@@ -464,10 +465,10 @@ static PyObject *Space_analogies(SpaceObject *self, PyObject *args)
         size_t sec, line;
         w2v_analogies_get(q, i, w, &sec, &line);
         int status = -1;
-        if (res.answer[i] >= 0) {
-            long d = w2v_space_find(self->sp, w[3], o.restrict_rows);
-            status = d >= 0 && w2v_space_canon(self->sp, (size_t)res.answer[i]) ==
-                                   w2v_space_canon(self->sp, (size_t)d);
+        if (res.answer[i] != W2V_ROW_NONE) {
+            w2v_row d = w2v_space_find(self->sp, w[3], o.restrict_rows);
+            status = d != W2V_ROW_NONE && w2v_space_canon(self->sp, res.answer[i]) ==
+                                              w2v_space_canon(self->sp, d);
         }
         PyObject *t = Py_BuildValue("(nO&O&O&O&i)", (Py_ssize_t)sec, word_str, w[0], word_str,
                                     w[1], word_str, w[2], word_str, w[3], status);
@@ -837,7 +838,7 @@ static PyObject *w2v_train_py(PyObject *mod, PyObject *args, PyObject *kw)
         goto out;
     }
     for (size_t i = 0; i < V; i++)
-        vec->words[i] = (char *)w2v_vocab_word(vec->vocab, (uint32_t)i);
+        vec->words[i] = (char *)w2v_vocab_word(vec->vocab, (w2v_row)i);
     result = Py_BuildValue("(O{sKsKsKsKsdsssIsK})", vec, "words", (unsigned long long)ts.words,
                            "trained", (unsigned long long)ts.trained, "corpus_words",
                            (unsigned long long)corpus->words, "corpus_tokens",
