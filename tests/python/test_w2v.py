@@ -277,6 +277,10 @@ def test_bad_arguments_and_files(corpus, tmp_path):
             w2v.Word2Vec(corpus_file=path, **kw)
     with pytest.raises(OSError, match="nope.txt"):
         w2v.Word2Vec(corpus_file=str(tmp_path / "nope.txt"))
+    with pytest.raises(OSError, match="directory"):
+        w2v.Word2Vec(corpus_file=str(tmp_path))
+    with pytest.raises(ValueError, match="over the limit"):
+        w2v.Word2Vec(corpus_file=path, vector_size=300, max_memory=1e4)
     empty = tmp_path / "empty.txt"
     empty.write_text("")
     with pytest.raises(ValueError, match="no words"):
