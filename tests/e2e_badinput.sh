@@ -276,7 +276,7 @@ check "w2v-nearest -n 0" bad "^w2v-nearest: -n: " - "$N" -n 0 "$D/v.txt" king
 check "w2v-nearest -n 3e" bad "^w2v-nearest: -n: " - "$N" -n 3e "$D/v.txt" king
 check "w2v-nearest -restrict -1" bad "^w2v-nearest: -restrict: " - "$N" -restrict -1 "$D/v.txt" king
 check "w2v-nearest -binary 2" bad "^w2v-nearest: -binary: " - "$N" -binary 2 "$D/v.txt" king
-check "w2v-nearest unknown flag" bad "unknown option -frob" - "$N" -frob "$D/v.txt" king
+check "w2v-nearest unknown flag" bad "unknown option '-frob'" - "$N" -frob "$D/v.txt" king
 check "w2v-nearest missing value" bad "needs a value" - "$N" "$D/v.txt" -n
 check "w2v-nearest: text read as binary" bad "v.txt: byte [0-9]+: " - "$N" -binary 1 "$D/v.txt" king
 check "w2v-nearest: binary read as text" bad "b1.bin: line 2: " - "$N" -binary 0 "$D/b1.bin" king
@@ -334,7 +334,7 @@ check "w2v-eval -restrict -1" bad "^w2v-eval: -restrict: " - "$E" -restrict -1 "
 check "w2v-eval -threads 0" bad "^w2v-eval: -threads: " - "$E" -threads 0 "$D/e.txt" "$D/q.txt"
 check "w2v-eval -method x" bad "^w2v-eval: -method: " - "$E" -method x "$D/e.txt" "$D/q.txt"
 check "w2v-eval -case x" bad "^w2v-eval: -case: " - "$E" -case x "$D/e.txt" "$D/q.txt"
-check "w2v-eval unknown flag" bad "unknown option -frob" - "$E" -frob "$D/e.txt" "$D/q.txt"
+check "w2v-eval unknown flag" bad "unknown option '-frob'" - "$E" -frob "$D/e.txt" "$D/q.txt"
 check "w2v-eval -answers in a missing directory" bad "$D/nodir/a.tsv" "$D/nodir/a.tsv" \
     "$E" -answers "$D/nodir/a.tsv" "$D/e.txt" "$D/q.txt"
 check "w2v-eval -answers /dev/full" bad "/dev/full" - "$E" -answers /dev/full "$D/e.txt" "$D/q.txt"

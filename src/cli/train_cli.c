@@ -20,19 +20,24 @@
 void train_usage(FILE *fp, const char *prog, int mpi)
 {
     fprintf(fp,
-"usage: %s CORPUS [options]        (or -train CORPUS; CORPUS '-' is stdin)\n"
-"Trains skip-gram vectors with negative sampling; writes word2vec .bin/.txt.\n"
-"  -o, -output FILE     vectors file (default %s)\n"
+"usage: %s [options] CORPUS        (CORPUS '-' is stdin)\n"
+"Trains word vectors (skip-gram or CBOW; negative sampling and/or hierarchical\n"
+"softmax) on a text corpus and writes them in word2vec's .bin or .txt format.\n"
+"Options:\n"
+"  -train FILE          the corpus (word2vec.c's spelling of CORPUS)\n"
+"  -o, -output FILE     vectors file (%s)\n"
 "  -binary 0|1          text or binary (default: binary iff FILE ends in .bin)\n"
 "  -dim, -size N        dimensions (100)\n"
 "  -window N            max context distance, shrunk at random per word (5)\n"
 "  -negative N          negative samples per positive, 0 = none (5)\n"
+"  -hs 0|1              hierarchical softmax (with -negative 0: instead of NS) (0)\n"
+"  -cbow 0|1            skip-gram (0) or CBOW (1; alpha then defaults to 0.05) (0)\n"
 "  -sample T            sub-sampling threshold, 0 = off (1e-3)\n"
 "  -min-count N         drop words rarer than N (5)\n"
 "  -max-vocab N         keep only the N most frequent words (0 = all)\n"
 "  -alpha A             starting learning rate, linear decay to A*1e-4 (0.025)\n"
 "  -epochs, -iter N     passes over the corpus (5)\n"
-"  -threads N           worker threads (number of cores)\n"
+"  -threads N           worker threads (the number of cores)\n"
 "  -seed N              random seed; -threads 1 + seed = identical vectors (1)\n"
 "  -init-range R        W_E starts uniform in [-R/dim, R/dim); word2vec.c: 0.5 (8)\n"
 "  -kernel batch|pair   skip-gram + NS: shared-negative batches (HogBatch) or\n"
@@ -46,25 +51,30 @@ void train_usage(FILE *fp, const char *prog, int mpi)
 "  -corpus-memory GIB   word ids (4 bytes a token) beyond this go to a mapped\n"
 "                       temporary file in $TMPDIR (half the machine's memory)\n"
 "  -checkpoint FILE     save the full training state every -checkpoint-every\n"
-"                       seconds (600) and on SIGINT/SIGTERM\n"
+"                       seconds and on SIGINT/SIGTERM\n"
+"  -checkpoint-every S  seconds between checkpoints, 0 = only on a signal (600)\n"
 "  -resume FILE         continue a checkpointed run (settings from the checkpoint)\n"
-"  -quiet / -verbose    no progress / extra statistics on stderr (word2vec.c's\n"
-"                       -debug N: 0 = -quiet, 3 or more = -verbose)\n"
+"  -quiet / -verbose    no progress / extra statistics on stderr\n"
+"  -debug N             word2vec.c's verbosity: 0 = -quiet, 3 or more = -verbose (2)\n"
 "  -save-loss FILE      record the mean training loss every -progress-every\n"
-"                       seconds (1): seconds, words, fraction, alpha, loss\n"
-"  -cbow 0|1            skip-gram (0) or CBOW (1; alpha then defaults to 0.05)\n"
-"  -hs 0|1              hierarchical softmax (with -negative 0: instead of NS)\n",
+"                       seconds: seconds, words, fraction, alpha, loss\n"
+"  -progress-every S    seconds between progress updates and loss records (1)\n",
             prog, DEFAULT_OUTPUT);
     if (mpi)
         fprintf(fp,
-"Run as: mpirun -np N %s CORPUS ...  (-threads is per process)\n"
+"Data-parallel options (run as: mpirun -np N %s CORPUS ...; -threads counts\n"
+"per process; with -checkpoint FILE each process saves FILE.rank<R>, and\n"
+"-resume FILE reads them):\n"
 "  -sync-every N|Ns     exchange the processes' model changes every N words a\n"
 "                       process trains, or every N seconds (200000)\n"
 "  -sync-mode auto|sum|mean  combine a word's changes from the processes:\n"
 "                       their sum, their mean over the processes that changed\n"
-"                       it, or between the two by how much they agree (auto)\n"
-"  -checkpoint FILE     each process saves FILE.rank<R>; -resume FILE reads them\n",
+"                       it, or between the two by how much they agree (auto)\n",
             prog);
+    fprintf(fp,
+"  -h, --help           print this help and exit\n"
+"  --version            print the version and exit\n"
+"Example: %s corpus.txt -dim 300 -o vectors.bin\n", mpi ? "mpirun -np 4 w2v-train-mpi" : prog);
 }
 
 /* -sync-every N (words) or Ns (seconds); -sync-mode mean|sum. */
@@ -167,8 +177,12 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
             continue;
         }
         const char *name = a + 1 + (a[1] == '-'); /* -flag and --flag alike */
-        if (!strcmp(name, "h") || !strcmp(name, "help")) {
+        if (cli_is_help(a)) {
             train_usage(stdout, prog, mpi);
+            exit(0);
+        }
+        if (cli_is_version(a)) {
+            cli_print_version(prog);
             exit(0);
         }
         if (!strcmp(name, "quiet")) { o->quiet = 1; continue; }
@@ -207,7 +221,7 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
     }
     o->corpus_given = o->corpus != NULL;
     if (!o->corpus && !o->resume) {
-        cli_error(o->prog, "no corpus given (see %s -help)", o->prog);
+        cli_error(o->prog, "no corpus given (see %s --help)", o->prog);
         return -1;
     }
     if (o->resume && o->read_vocab) {
