@@ -270,4 +270,4 @@ deb:
 	@ls $(DEB_DIR)/*.deb
 
 test-deb:
-	@bash tests/deb.sh
+	@bash tests/deb.sh | awk '{ print } $$1 == "RESULT" { ok = $$3 == 0 } END { exit !ok }'
