@@ -253,7 +253,7 @@ uninstall:
 	rm -f $(D)$(LIBDIR)/libw2v.a $(D)$(LIBDIR)/libw2v.so $(D)$(LIBDIR)/$(SONAME) \
 	    $(D)$(LIBDIR)/$(notdir $(SHLIB))
 	rm -f $(addprefix $(D)$(INCLUDEDIR)/w2v/,$(notdir $(PUBLIC_H)))
-	-rmdir $(D)$(INCLUDEDIR)/w2v 2>/dev/null
+	rmdir $(D)$(INCLUDEDIR)/w2v 2>/dev/null || true
 
 # make deb: binary packages from a copy of the tree in build/deb (the tree
 # itself stays clean); debian/changelog must carry the version above.
