@@ -241,7 +241,8 @@ install: all $(LIBW2V) $(SHLIB)
 	ln -sf $(notdir $(SHLIB)) $(D)$(LIBDIR)/$(SONAME)
 	ln -sf $(notdir $(SHLIB)) $(D)$(LIBDIR)/libw2v.so
 	$(INSTALL) -m 644 $(PUBLIC_H) $(D)$(INCLUDEDIR)/w2v
-	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(LIBDIR)|; s|@INCLUDEDIR@|$(INCLUDEDIR)|' \
+	sed -e 's|@PREFIX@|$(PREFIX)|; s|@LIBDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(LIBDIR))|' \
+	    -e 's|@INCLUDEDIR@|$(patsubst $(PREFIX)/%,$${prefix}/%,$(INCLUDEDIR))|' \
 	    -e 's|@VERSION@|$(W2V_VERSION)|' w2v.pc.in > $(D)$(PKGCONFIGDIR)/w2v.pc
 
 uninstall:
