@@ -265,6 +265,7 @@ deb:
 	rm -rf $(DEB_DIR) && mkdir -p $(DEB_DIR)/w2v-$(W2V_VERSION)
 	{ git ls-files -co --exclude-standard 2>/dev/null || \
 	  find . -path ./build -prune -o -path ./bin -prune -o -path ./.git -prune -o -type f -print; } | \
+	    while IFS= read -r f; do [ ! -e "$$f" ] || printf '%s\n' "$$f"; done | \
 	    tar -cf - -T - | tar -xf - -C $(DEB_DIR)/w2v-$(W2V_VERSION)
 	cd $(DEB_DIR)/w2v-$(W2V_VERSION) && \
 	    DEB_BUILD_OPTIONS="noautodbgsym nocheck $(DEB_BUILD_OPTIONS)" dpkg-buildpackage -b -us -uc
