@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The manual pages agree with the programs and are clean roff:
 # - every program in W2V_BIN has man/PROG.1, and every man/*.1 a program;
+# - each page has the sections a program's page needs (OPTIONS, FILES,
+#   EXIT STATUS, EXAMPLES, ...);
 # - each page's OPTIONS list exactly the flags of the program's --help;
 # - --help and --version print to stdout and exit 0, --version the one
 #   version of include/w2v/version.h;
@@ -51,6 +53,9 @@ for p in $progs; do
     [ -f "$page" ] || continue
     check "$p: the page lists exactly the flags of --help" same_flags "$p" "$page"
     check "$p: .Dt names the page" grep -qx ".Dt $(tr a-z A-Z <<<"$p") 1" "$page"
+    for sh in SYNOPSIS DESCRIPTION OPTIONS FILES "EXIT STATUS" EXAMPLES "SEE ALSO"; do
+        check "$p.1 has $sh" grep -qx ".Sh $sh" "$page"
+    done
     for f in --help -h --version; do check "$p $f: stdout, exit 0" stdout_exit0 "$p" $f; done
     check "$p --version: $p (w2v) $version" sh -c "'$W2V_BIN/$p' --version | head -1 | grep -qx '$p (w2v) $version'"
     check "$p --help starts with usage:" sh -c "'$W2V_BIN/$p' --help | head -1 | grep -q '^usage: $p '"
