@@ -60,7 +60,7 @@ static w2v_status train(const char *corpus_path, const char *out_path, w2v_error
         if (!words)
             st = w2v_error_set(err, W2V_ERR_NOMEM, "out of memory");
         for (size_t i = 0; words && i < V; i++)
-            words[i] = w2v_vocab_word(corpus->vocab, (uint32_t)i);
+            words[i] = w2v_vocab_word(corpus->vocab, (w2v_row)i);
     }
     if (st == W2V_OK)
         st = w2v_vectors_write(out_path, 0, V, D, words, model.in, model.stride, err);
@@ -83,7 +83,7 @@ static w2v_status nearest(const char *vec_path, const char *word, w2v_error *err
     if (st != W2V_OK)
         return st;
     float *query = malloc(w2v_space_dim(sp) * sizeof *query);
-    long rows[W2V_QUERY_MAX_WORDS];
+    w2v_row rows[W2V_QUERY_MAX_WORDS];
     size_t nrows;
     if (!query)
         st = w2v_error_set(err, W2V_ERR_NOMEM, "out of memory");
@@ -94,7 +94,7 @@ static w2v_status nearest(const char *vec_path, const char *word, w2v_error *err
         size_t n = w2v_space_nearest(sp, query, 0, rows, nrows, NEIGHBOURS, hits);
         printf("nearest to %s:\n", word);
         for (size_t i = 0; i < n; i++)
-            printf("  %-20s %.3f\n", w2v_space_word(sp, (size_t)hits[i].row), hits[i].score);
+            printf("  %-20s %.3f\n", w2v_space_word(sp, hits[i].row), hits[i].score);
     }
     free(query);
     w2v_space_free(sp);
