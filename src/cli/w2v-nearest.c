@@ -65,8 +65,11 @@ static int add_query_word(options *o, const char *word)
     return 0;
 }
 
-/* argv -> options.  @return -1 to go on, or the exit status: 0 after
- * --help or --version, 1 out of memory, 2 for a usage error. */
+/* Where the program goes after parsing: on, or out with an exit status. */
+enum { GO_ON = -1 };
+
+/* argv -> options.  @return GO_ON, or the exit status: 0 after --help or
+ * --version, 1 out of memory, 2 for a usage error. */
 static int parse_args(int argc, char **argv, options *o)
 {
     static const int folds[] = {W2V_CASE_UPPER, W2V_CASE_LOWER, W2V_CASE_NONE};
@@ -108,7 +111,7 @@ static int parse_args(int argc, char **argv, options *o)
     }
     o->fold = folds[fold];
     o->format = binary == 2 ? W2V_FORMAT_AUTO : binary ? W2V_FORMAT_BINARY : W2V_FORMAT_TEXT;
-    return -1;
+    return GO_ON;
 }
 
 /* Answer one query; 0 on success. */
@@ -135,7 +138,7 @@ int main(int argc, char **argv)
 {
     options o;
     int rc = parse_args(argc, argv, &o);
-    if (rc >= 0) {
+    if (rc != GO_ON) {
         free(o.query);
         return rc;
     }
