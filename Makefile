@@ -77,7 +77,7 @@ help:
 	@echo "                  INCLUDEDIR, MANDIR, PKGCONFIGDIR, BASHCOMPDIR as GNU names them"
 	@echo "make uninstall    remove every file make install put there (same variables)"
 	@echo "make deb          Debian packages w2v and libw2v-dev in build/deb (debhelper)"
-	@echo "make test-deb     build them and check their contents (about a minute)"
+	@echo "make test-deb     build them and check their contents (under a minute)"
 	@echo "make clean        remove build outputs"
 	@echo "Variables: CC=clang, OPT='-O3 -march=native', CFLAGS=..."
 
