@@ -57,6 +57,10 @@ typedef struct {
     uint64_t rng;      /* generator state */
     uint64_t pending;  /* words trained but not yet added to words_done */
     float alpha;       /* learning rate in use */
+    uint64_t tail;     /* once finished: the pending words it published at the
+                          end (a saved model's schedule takes them back, so a
+                          continued run publishes exactly where an
+                          uninterrupted one would; model_file.h) */
 } w2v_worker_state;
 
 /* The whole schedule: with the two matrices, a checkpoint. */
@@ -134,6 +138,15 @@ typedef struct {
     uint64_t job_words;           /* with sync: corpus words of the whole job, one
                                      epoch (the learning rate's schedule); 0: this
                                      corpus's */
+    unsigned schedule_epochs;     /* epochs the learning rate decays over; 0: epochs.
+                                     More than epochs ends the run part way down
+                                     the schedule, for a saved model to continue */
+    uint64_t count_total;         /* the words the vocabulary's counts were taken
+                                     over, for the sub-sampling frequencies (a
+                                     continued model's counts cover earlier text
+                                     too); 0: epoch words */
+    const unsigned char *frozen;  /* optional, one flag per word: W_E rows that
+                                     stay fixed (the kernels update a copy) */
 } w2v_train_opts;
 
 typedef struct {

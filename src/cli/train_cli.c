@@ -60,6 +60,19 @@ void train_usage(FILE *fp, const char *prog, int mpi)
 "                       seconds: seconds, words, fraction, alpha, loss\n"
 "  -progress-every S    seconds between progress updates and loss records (1)\n",
             prog, DEFAULT_OUTPUT);
+    if (!mpi)
+        fputs(
+"  -save-model FILE     also save the model (vocabulary, counts, both layers) to\n"
+"                       train further with -continue; w2v-eval/-nearest read it\n"
+"  -continue FILE       train the saved model FILE on CORPUS: new words join the\n"
+"                       vocabulary, counts add up; alpha defaults to half the\n"
+"                       model's (docs/continue.md)\n"
+"  -continue-schedule   with -continue on the same corpus: go on down the saved\n"
+"                       learning-rate schedule, exactly as one longer run would\n"
+"  -schedule-epochs N   let the learning rate decay over N epochs (> -epochs:\n"
+"                       stop part way, for -continue-schedule later)\n"
+"  -init-vectors FILE   start W_E rows from a vector file's (word2vec, .vec)\n"
+"  -freeze-init         keep those rows fixed\n", fp);
     if (mpi)
         fprintf(fp,
 "Data-parallel options (run as: mpirun -np N %s CORPUS ...; -threads counts\n"
@@ -115,6 +128,7 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
     uint64_t dim = 100, max_vocab = 0, max_token = W2V_TOKENIZE_MAX_TOKEN_DEFAULT;
     const char *regex = NULL;
     const char *sync_every = "200000", *sync_mode = "auto";
+    unsigned schedule_epochs = 0;
     *o = (train_options){.binary = -1, .max_memory_gib = 64.0,
                          .init_range = W2V_MODEL_INIT_RANGE_DEFAULT, .checkpoint_every = 600,
                          .prog = prog, .mpi = mpi};
@@ -161,6 +175,10 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
         {"cbow", CLI_UINT, &cbow, 0, 1},
         {"hs", CLI_UINT, &hs, 0, 1},
         {"debug", CLI_UINT, &debug, 0, 1000}, /* word2vec.c's verbosity */
+        {"save-model", CLI_STR, &o->save_model, 0, 0},
+        {"continue", CLI_STR, &o->cont, 0, 0},
+        {"schedule-epochs", CLI_UINT, &schedule_epochs, 1, 100000},
+        {"init-vectors", CLI_STR, &o->init_vectors, 0, 0},
         /* the data-parallel flags come last: only w2v-train-mpi has them */
         {"sync-every", CLI_STR, &sync_every, 0, 0},
         {"sync-mode", CLI_STR, &sync_mode, 0, 0},
@@ -187,7 +205,13 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
         }
         if (!strcmp(name, "quiet")) { o->quiet = 1; continue; }
         if (!strcmp(name, "verbose")) { o->verbose = 1; continue; }
-        if (!strcmp(name, "lowercase")) { o->tok.lowercase = 1; continue; }
+        if (!strcmp(name, "lowercase")) {
+            o->tok.lowercase = 1;
+            o->given |= TRAIN_GIVEN_TOKENS;
+            continue;
+        }
+        if (!strcmp(name, "continue-schedule")) { o->continue_schedule = 1; continue; }
+        if (!strcmp(name, "freeze-init")) { o->freeze_init = 1; continue; }
         if (!strcmp(name, "classes")) {
             cli_error(o->prog, "%s: word2vec.c's k-means -classes is not implemented", a);
             return -1;
@@ -198,6 +222,12 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
             return -1;
         alpha_given |= f->dst == &o->train.alpha;
         o->threads_given |= f->dst == &o->train.threads;
+        const void *given[] = {&dim, &o->train.window, &o->train.negative, &o->train.sample,
+                               &o->train.alpha, &o->train.seed, &kernel, &cbow, &hs, &regex,
+                               &o->init_range, &schedule_epochs};
+        for (unsigned k = 0; k < sizeof given / sizeof *given; k++)
+            o->given |= f->dst == given[k] ? 1u << k : 0;
+        o->given |= f->dst == &max_token ? TRAIN_GIVEN_TOKENS : 0;
     }
     if (debug == 0)
         o->quiet = 1;
@@ -228,6 +258,27 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
         cli_error(o->prog, "-resume takes the vocabulary from the checkpoint; drop -read-vocab");
         return -1;
     }
+    if (mpi && (o->save_model || o->cont || o->init_vectors)) {
+        cli_error(o->prog, "-save-model, -continue and -init-vectors are w2v-train's");
+        return -1;
+    }
+    if ((o->cont != NULL) + (o->resume != NULL) + (o->init_vectors != NULL) > 1) {
+        cli_error(o->prog, "-continue, -resume and -init-vectors exclude each other");
+        return -1;
+    }
+    if (o->continue_schedule && !o->cont) {
+        cli_error(o->prog, "-continue-schedule needs -continue MODEL");
+        return -1;
+    }
+    if (o->freeze_init && !o->init_vectors) {
+        cli_error(o->prog, "-freeze-init needs -init-vectors FILE");
+        return -1;
+    }
+    if (o->cont && o->read_vocab) {
+        cli_error(o->prog, "-continue takes the vocabulary from the model; drop -read-vocab");
+        return -1;
+    }
+    o->train.schedule_epochs = schedule_epochs;
     if (!o->output)
         o->output = DEFAULT_OUTPUT;
     if (binary == 2) {

@@ -45,6 +45,7 @@ typedef struct {
     w2v_huffman huff;        /* built only for hierarchical softmax */
     uint64_t words_total;    /* epochs x corpus words (of the whole job, with sync) */
     uint64_t epoch_words;    /* corpus words of one epoch (likewise) */
+    const unsigned char *frozen; /* opts->frozen: W_E rows kept fixed, or NULL */
     alignas(64) atomic_uint_fast64_t done;  /* own cache line: every thread adds to it */
     atomic_uint_fast64_t others; /* with sync: words the other processes have done */
     alignas(64) atomic_uint finished;
@@ -62,6 +63,7 @@ typedef struct {
     float **x, **y, **y_next; /* row pointers handed to the kernels */
     float *path[W2V_HUFFMAN_MAX_CODE]; /* W_hs rows of the centre word's path */
     float *scratch;
+    float *frozen_rows;      /* with frozen rows: 2 window copies a kernel updates */
     uint64_t trained;
     uint64_t pairs;          /* kernel steps so far (w2v_train_stats.pairs) */
     double span_loss;        /* loss of the current span (when tracked) */
@@ -130,6 +132,24 @@ static size_t draw_targets(worker *wk, uint32_t w, float **y)
     return T;
 }
 
+/* The W_E row of word id for a kernel to update, as input number k of the
+ * call.  A frozen word's row is copied to the worker's slot k first: the
+ * kernel reads the same numbers and its update lands in the copy, which is
+ * dropped.  Without frozen rows this is the plain row address (one
+ * predictable branch). */
+static inline float *in_row(worker *wk, uint32_t id, size_t k)
+{
+    const shared *sh = wk->sh;
+    size_t stride = sh->model->stride;
+    float *row = sh->model->in + (size_t)id * stride;
+    if (sh->frozen && sh->frozen[id]) {
+        float *copy = wk->frozen_rows + k * stride;
+        memcpy(copy, row, stride * sizeof *row);
+        return copy;
+    }
+    return row;
+}
+
 /* Ask for a row's cache lines ahead of use (it will be written). */
 static inline void prefetch_row(const float *row, size_t D)
 {
@@ -165,8 +185,10 @@ static void train_span_other(worker *wk, const uint32_t *span, size_t n, float a
         if (sh->opts->cbow) {
             size_t C = 0;
             for (size_t j = lo; j <= hi; j++)
-                if (j != i)
-                    wk->x[C++] = m->in + (size_t)span[j] * stride;
+                if (j != i) {
+                    wk->x[C] = in_row(wk, span[j], C);
+                    C++;
+                }
             if (C == 0)
                 continue;
             if (ns) {
@@ -183,8 +205,7 @@ static void train_span_other(worker *wk, const uint32_t *span, size_t n, float a
                     rows.ns = wk->y;
                     rows.T = draw_targets(wk, w, wk->y);
                 }
-                sh->hk.sg_step(m->in + (size_t)span[j] * stride, &rows, D, alpha, wk->scratch,
-                               lossp);
+                sh->hk.sg_step(in_row(wk, span[j], 0), &rows, D, alpha, wk->scratch, lossp);
                 wk->span_pairs++;
             }
         }
@@ -225,8 +246,10 @@ static void train_span(worker *wk, const uint32_t *span, size_t n, float alpha)
             }
             size_t C = 0;
             for (size_t j = lo; j <= hi; j++)
-                if (j != i)
-                    wk->x[C++] = m->in + (size_t)span[j] * stride;
+                if (j != i) {
+                    wk->x[C] = in_row(wk, span[j], C);
+                    C++;
+                }
             if (C > 0) {
                 sh->kern.batch(wk->x, C, y, T, D, alpha, wk->scratch, lossp);
                 wk->span_pairs += C;
@@ -236,8 +259,8 @@ static void train_span(worker *wk, const uint32_t *span, size_t n, float alpha)
                 if (j == i)
                     continue;
                 size_t T = draw_targets(wk, w, wk->y);
-                sh->kern.pair(m->in + (size_t)span[j] * stride, wk->y, T, D, alpha,
-                              wk->scratch, lossp);
+                sh->kern.pair(in_row(wk, span[j], 0), wk->y, T, D, alpha, wk->scratch,
+                              lossp);
                 wk->span_pairs++;
             }
         }
@@ -309,6 +332,7 @@ static void *work(void *arg)
     }
     if (st->epoch >= sh->opts->epochs) { /* finished: publish the rest */
         atomic_fetch_add(&sh->done, pending);
+        st->tail = pending;
         pending = 0;
         pos = wk->end;
     }
@@ -382,6 +406,7 @@ static void free_workers(worker *wk, unsigned n)
         free(wk[i].y);
         free(wk[i].y_next);
         free(wk[i].scratch);
+        free(wk[i].frozen_rows);
     }
     free(wk);
 }
@@ -573,7 +598,9 @@ w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train
     sh->opts = opts;
     sh->kern = w2v_sgns_select(opts->scalar_only);
     sh->epoch_words = opts->sync && opts->job_words ? opts->job_words : corpus->words;
-    sh->words_total = sh->epoch_words * opts->epochs;
+    sh->words_total = sh->epoch_words * (opts->schedule_epochs ? opts->schedule_epochs
+                                                               : opts->epochs);
+    sh->frozen = opts->frozen;
     atomic_init(&sh->done, 0);
     atomic_init(&sh->others, 0);
     atomic_init(&sh->finished, 0);
@@ -584,7 +611,8 @@ w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train
     sh->keep = malloc(V * sizeof *sh->keep);
     /* The counts are the whole job's (with sync), so the frequencies are
      * taken against the job's words, not this share's. */
-    st = sh->keep ? w2v_subsample_build(sh->keep, counts, V, sh->epoch_words, opts->sample, err)
+    uint64_t count_total = opts->count_total ? opts->count_total : sh->epoch_words;
+    st = sh->keep ? w2v_subsample_build(sh->keep, counts, V, count_total, opts->sample, err)
                   : w2v_error_set(err, W2V_ERR_NOMEM, "training: out of memory");
     if (!st && opts->negative > 0)
         st = w2v_noise_build(&sh->noise, counts, V, 0.75, err);
@@ -622,7 +650,11 @@ w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train
         w->y = malloc(rows * sizeof *w->y);
         w->y_next = malloc(rows * sizeof *w->y_next);
         w->scratch = aligned_alloc(64, (rows * (model->stride + rows) * sizeof(float) + 63) / 64 * 64);
-        if (!st && (!w->span || !w->x || !w->y || !w->y_next || !w->scratch))
+        if (opts->frozen)
+            w->frozen_rows = aligned_alloc(64, 2 * (size_t)opts->window * model->stride *
+                                                   sizeof(float));
+        if (!st && (!w->span || !w->x || !w->y || !w->y_next || !w->scratch ||
+                    (opts->frozen && !w->frozen_rows)))
             st = w2v_error_set(err, W2V_ERR_NOMEM, "training: out of memory");
     }
     if (!st && resume)
