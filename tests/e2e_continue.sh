@@ -167,4 +167,6 @@ check "-freeze-init alone refused" run_bad "needs -init-vectors" "$TMP/x.vec" \
     "$T" "$TMP/b.txt" -freeze-init -o "$TMP/x.vec"
 check "-continue with -resume refused" run_bad "exclude each other" "$TMP/x.vec" \
     "$T" "$TMP/b.txt" -continue "$TMP/a.w2vm" -resume "$TMP/a.w2vm" -o "$TMP/x.vec"
+check "-continue with -checkpoint refused" run_bad "does not record" "$TMP/x.vec" \
+    "$T" "$TMP/b.txt" -continue "$TMP/a.w2vm" -checkpoint "$TMP/ck" -o "$TMP/x.vec"
 finish

@@ -274,6 +274,11 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
         cli_error(o->prog, "-freeze-init needs -init-vectors FILE");
         return -1;
     }
+    if (o->checkpoint && (o->cont || o->freeze_init)) {
+        cli_error(o->prog, "-checkpoint does not record a continued model's merged counts or "
+                  "frozen rows yet; drop it (-save-model and -continue instead)");
+        return -1;
+    }
     if (o->cont && o->read_vocab) {
         cli_error(o->prog, "-continue takes the vocabulary from the model; drop -read-vocab");
         return -1;
