@@ -115,6 +115,12 @@ check "1 + 1 + 3 epochs = 5 epochs, bit for bit" cmp -s "$TMP/full.bin" "$TMP/s5
 "$T" "$TMP/b.txt" $common -epochs 3 -init-vectors "$TMP/a.txt.vec" -freeze-init -o "$TMP/fz.vec" 2>"$TMP/fz.err"
 check "frozen rows unchanged" cmp -s <(rows "$TMP/a.txt.vec" 't[5-8]w[0-9]|the') <(rows "$TMP/fz.vec" 't[5-8]w[0-9]|the')
 check "new words placed in the frozen space" ge "$(score "$TMP/fz.vec" 9 12)" 0.9
+for mode in "-kernel pair" "-cbow 1" "-hs 1 -negative 0"; do
+    "$T" "$TMP/b.txt" $common $mode -epochs 1 -init-vectors "$TMP/a.txt.vec" -freeze-init -o "$TMP/fz2.vec"
+    check "frozen rows unchanged ($mode)" cmp -s <(rows "$TMP/a.txt.vec" 't[5-8]w[0-9]|the') \
+        <(rows "$TMP/fz2.vec" 't[5-8]w[0-9]|the')
+    check "unfrozen rows train ($mode)" differ <(rows "$TMP/fz.vec" 't9w[0-9]') <(rows "$TMP/fz2.vec" 't9w[0-9]')
+done
 "$T" "$TMP/b.txt" $common -epochs 1 -init-vectors "$TMP/a.txt.vec" -o "$TMP/iv.vec" -threads 1 -seed 3 2>/dev/null
 "$T" "$TMP/b.txt" -dim 24 -window 4 -min-count 1 -threads 1 -seed 3 -epochs 1 -init-vectors "$TMP/a.txt.vec" \
     -o "$TMP/iv2.vec" 2>"$TMP/iv.err"

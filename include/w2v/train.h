@@ -8,7 +8,8 @@
  * partly lost, which SGD tolerates.  That race on the weights is the only
  * one and it is intended.  Everything else shared is atomic: the progress
  * counter, from which each thread computes the learning rate
- *     alpha(p) = alpha0 * max(1 - p, 1e-4),  p = words done / (epochs * words),
+ *     alpha(p) = alpha0 * max(1 - p, 1e-4),  p = words done / (epochs * words)
+ * (schedule_epochs in place of epochs when set),
  * and the stop flag.  Thread i trains the i-th contiguous shard of the id
  * stream (shard ends are sentence ends) with its own random stream, so with
  * one thread and a fixed seed two runs give bit-identical vectors.
