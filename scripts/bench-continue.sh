@@ -77,13 +77,14 @@ if [ "$part" = init ] || [ "$part" = all ]; then
     run full-5ep "$work/full5.vec" bin/w2v-train "$corpus" $common -epochs 5 \
         -o "$work/full5.vec" -save-model "$work/full5.w2vm" -quiet
     one="$work/first10.txt $common -epochs 1 -quiet"
-    run first10-scratch "$work/s.bin" bin/w2v-train $one -o "$work/s.bin"
-    run first10-init "$work/i.bin" bin/w2v-train $one -init-vectors "$work/full5.vec" \
-        -o "$work/i.bin"
-    run first10-init-freeze "$work/f.bin" bin/w2v-train $one -init-vectors "$work/full5.vec" \
-        -freeze-init -o "$work/f.bin"
-    run first10-continue "$work/k.bin" bin/w2v-train "$work/first10.txt" -continue \
-        "$work/full5.w2vm" -epochs 1 -threads "$threads" -quiet -o "$work/k.bin"
+    run first10-scratch "$work/s.vec" bin/w2v-train $one -o "$work/s.vec" -save-vocab "$work/first10.vocab"
+    run first10-init "$work/i.vec" bin/w2v-train $one -init-vectors "$work/full5.vec" -o "$work/i.vec"
+    run first10-init-alpha0.0125 "$work/i2.vec" bin/w2v-train $one -init-vectors "$work/full5.vec" \
+        -alpha 0.0125 -o "$work/i2.vec"
+    run first10-init-freeze "$work/f.vec" bin/w2v-train $one -init-vectors "$work/full5.vec" \
+        -freeze-init -o "$work/f.vec"
+    run first10-continue "$work/k.vec" bin/w2v-train "$work/first10.txt" -continue \
+        "$work/full5.w2vm" -epochs 1 -threads "$threads" -quiet -o "$work/k.vec"
     if command -v fasttext >/dev/null; then
         ft="-dim 300 -ws 5 -neg 5 -minCount 5 -t 1e-4 -epoch 1 -thread $threads -minn 0 -maxn 0 -lr 0.025 -verbose 0"
         run fasttext-first10-scratch "$work/fts.vec" fasttext skipgram -input "$work/first10.txt" \
@@ -93,4 +94,21 @@ if [ "$part" = init ] || [ "$part" = all ]; then
     else
         echo "fasttext not installed: its -pretrainedVectors run skipped" >&2
     fi
+fi
+if [ "$part" = init ] || [ "$part" = all ] || [ "$part" = compare ]; then
+    # The runs above keep different vocabularies (the 10 % runs know 19,000
+    # words, -continue and fastText's -pretrainedVectors keep the 5-epoch
+    # model's 68,000, in other orders), so "the 30,000 first words" means
+    # other questions for each.  On the same questions: every file cut down
+    # to the words of the 10 % vocabulary, in its order.
+    echo "== the same words for every model: those of $work/first10.vocab" >&2
+    for v in full5 s i i2 f k fts ftp; do
+        [ -s "$work/$v.vec" ] || continue
+        awk 'NR == FNR { want[$1] = FNR; n++; next }
+             FNR == 1 { print n, $2; next } ($1 in want) { row[want[$1]] = $0 }
+             END { for (i = 1; i <= n; i++) print row[i] }' "$work/first10.vocab" "$work/$v.vec" \
+            > "$work/same-$v.vec"
+        printf '%s\t-\t-\t%s\n' "same-words-$v" "$(score "$work/same-$v.vec" | tr ' ' '\t')" |
+            tee -a "$results"
+    done
 fi
