@@ -130,6 +130,12 @@ check "without -freeze-init the rows train" differ <(rows "$TMP/a.txt.vec" 't5w[
 "$T" "$TMP/b.txt" -window 4 -min-count 1 -threads 1 -epochs 1 -quiet -init-vectors "$TMP/a.w2vm" -o "$TMP/iv3.vec"
 check "-init-vectors takes the dimension and reads a model file" test "$(head -n1 "$TMP/iv3.vec")" = "81 24"
 
+# a corpus shorter than one progress step: the workers' rate is still the
+# starting one (a float), which the reader must accept
+printf 'a b c d e f\na b c\n' > "$TMP/tiny.txt"
+"$T" "$TMP/tiny.txt" -min-count 1 -dim 4 -epochs 1 -quiet -save-model "$TMP/tiny.w2vm" -o "$TMP/tiny.vec"
+check "a model of a tiny corpus reads back" "$W2V_BIN/w2v-nearest" -n 1 "$TMP/tiny.w2vm" a
+
 # ---- bad input: one line naming the file, nothing written ----------------
 head -c 1000 "$TMP/a.w2vm" > "$TMP/trunc.w2vm"
 check "truncated model refused" run_bad "trunc.w2vm: model file truncated" "$TMP/x.vec" \

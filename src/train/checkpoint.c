@@ -338,7 +338,7 @@ static void read_strings_and_workers(reader *r, w2v_checkpoint *ck, const header
          * worker always holds less */
         if (!r->st && (ws->epoch > o->epochs || ws->pos > ck->corpus_len ||
                        ws->pending >= W2V_TRAIN_CHUNK ||
-                       !(ws->alpha >= 0 && ws->alpha <= o->alpha)))
+                       !(ws->alpha >= 0 && ws->alpha <= (float)o->alpha)))
             bad(r, "worker state out of range");
     }
 }
