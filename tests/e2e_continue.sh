@@ -110,6 +110,8 @@ done
 "$T" "$TMP/c.txt" -continue "$TMP/s2.w2vm" -continue-schedule -epochs 3 -quiet -o "$TMP/s5.bin"
 "$T" "$TMP/c.txt" $common -epochs 5 -o "$TMP/full.bin"
 check "1 + 1 + 3 epochs = 5 epochs, bit for bit" cmp -s "$TMP/full.bin" "$TMP/s5.bin"
+"$T" "$TMP/c.txt" -continue "$TMP/s1.w2vm" -continue-schedule -quiet -o "$TMP/rest.bin"
+check "-continue-schedule without -epochs: the rest of the schedule" cmp -s "$TMP/full.bin" "$TMP/rest.bin"
 
 # ---- -init-vectors and -freeze-init -------------------------------------
 "$T" "$TMP/b.txt" $common -epochs 3 -init-vectors "$TMP/a.txt.vec" -freeze-init -o "$TMP/fz.vec" 2>"$TMP/fz.err"

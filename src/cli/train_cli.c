@@ -68,7 +68,8 @@ void train_usage(FILE *fp, const char *prog, int mpi)
 "                       vocabulary, counts add up; alpha defaults to half the\n"
 "                       model's (docs/continue.md)\n"
 "  -continue-schedule   with -continue on the same corpus: go on down the saved\n"
-"                       learning-rate schedule, exactly as one longer run would\n"
+"                       learning-rate schedule (-epochs N more; default: the\n"
+"                       rest), exactly as one longer run would\n"
 "  -schedule-epochs N   let the learning rate decay over N epochs (> -epochs:\n"
 "                       stop part way, for -continue-schedule later)\n"
 "  -init-vectors FILE   start W_E rows from a vector file's (word2vec, .vec)\n"
@@ -224,7 +225,7 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
         o->threads_given |= f->dst == &o->train.threads;
         const void *given[] = {&dim, &o->train.window, &o->train.negative, &o->train.sample,
                                &o->train.alpha, &o->train.seed, &kernel, &cbow, &hs, &regex,
-                               &o->init_range, &schedule_epochs};
+                               &o->init_range, &schedule_epochs, &o->train.epochs};
         for (unsigned k = 0; k < sizeof given / sizeof *given; k++)
             o->given |= f->dst == given[k] ? 1u << k : 0;
         o->given |= f->dst == &max_token ? TRAIN_GIVEN_TOKENS : 0;

@@ -43,7 +43,7 @@ enum {
     TRAIN_GIVEN_SAMPLE = 1 << 3, TRAIN_GIVEN_ALPHA = 1 << 4, TRAIN_GIVEN_SEED = 1 << 5,
     TRAIN_GIVEN_KERNEL = 1 << 6, TRAIN_GIVEN_CBOW = 1 << 7, TRAIN_GIVEN_HS = 1 << 8,
     TRAIN_GIVEN_TOKENS = 1 << 9, TRAIN_GIVEN_INIT_RANGE = 1 << 10,
-    TRAIN_GIVEN_SCHEDULE = 1 << 11,
+    TRAIN_GIVEN_SCHEDULE = 1 << 11, TRAIN_GIVEN_EPOCHS = 1 << 12,
 };
 
 /* The usage text; mpi adds the data-parallel flags. */

@@ -135,7 +135,8 @@ static w2v_status continue_schedule(train_options *o, w2v_model_file *mf, w2v_to
                              "train on new text)", o->corpus, p);
     if ((st = schedule_state(p, mf, state, err)) != W2V_OK)
         return st;
-    unsigned more = o->train.epochs;
+    /* without -epochs: the rest of the schedule */
+    unsigned more = o->given & TRAIN_GIVEN_EPOCHS ? o->train.epochs : sched - m->epochs;
     w2v_train_opts t = o->train;
     t.window = m->window;
     t.negative = m->negative;
