@@ -133,17 +133,18 @@ static size_t draw_targets(worker *wk, uint32_t w, float **y)
 }
 
 /* The W_E row of word id for a kernel to update, as input number k of the
- * call.  A frozen word's row is copied to the worker's slot k first: the
+ * call.  A frozen word's row is copied to slot k of copies first: the
  * kernel reads the same numbers and its update lands in the copy, which is
- * dropped.  Without frozen rows this is the plain row address (one
- * predictable branch). */
-static inline float *in_row(worker *wk, uint32_t id, size_t k)
+ * dropped.  Without frozen rows (frozen NULL) this is the plain row
+ * address after one predictable branch.  The callers load every argument
+ * once per span: a store of a row pointer could alias the model's fields,
+ * so reading them here would reload them for every row. */
+static inline float *in_row(float *in, size_t stride, const unsigned char *frozen,
+                            float *copies, uint32_t id, size_t k)
 {
-    const shared *sh = wk->sh;
-    size_t stride = sh->model->stride;
-    float *row = sh->model->in + (size_t)id * stride;
-    if (sh->frozen && sh->frozen[id]) {
-        float *copy = wk->frozen_rows + k * stride;
+    float *row = in + (size_t)id * stride;
+    if (frozen && frozen[id]) {
+        float *copy = copies + k * stride;
         memcpy(copy, row, stride * sizeof *row);
         return copy;
     }
@@ -169,6 +170,8 @@ static void train_span_other(worker *wk, const uint32_t *span, size_t n, float a
     unsigned window = sh->opts->window;
     int ns = sh->opts->negative > 0;
     double *lossp = sh->opts->track_loss ? &wk->span_loss : NULL;
+    const unsigned char *frozen = sh->frozen;
+    float *copies = wk->frozen_rows;
     for (size_t i = 0; i < n; i++) {
         uint32_t w = span[i];
         size_t win = window - w2v_rng_below(&wk->rng, window);
@@ -186,7 +189,7 @@ static void train_span_other(worker *wk, const uint32_t *span, size_t n, float a
             size_t C = 0;
             for (size_t j = lo; j <= hi; j++)
                 if (j != i) {
-                    wk->x[C] = in_row(wk, span[j], C);
+                    wk->x[C] = in_row(m->in, stride, frozen, copies, span[j], C);
                     C++;
                 }
             if (C == 0)
@@ -205,7 +208,8 @@ static void train_span_other(worker *wk, const uint32_t *span, size_t n, float a
                     rows.ns = wk->y;
                     rows.T = draw_targets(wk, w, wk->y);
                 }
-                sh->hk.sg_step(in_row(wk, span[j], 0), &rows, D, alpha, wk->scratch, lossp);
+                float *x = in_row(m->in, stride, frozen, copies, span[j], 0);
+                sh->hk.sg_step(x, &rows, D, alpha, wk->scratch, lossp);
                 wk->span_pairs++;
             }
         }
@@ -222,6 +226,8 @@ static void train_span(worker *wk, const uint32_t *span, size_t n, float alpha)
     unsigned window = sh->opts->window;
     int batch = sh->opts->kernel == W2V_KERNEL_BATCH;
     double *lossp = sh->opts->track_loss ? &wk->span_loss : NULL;
+    const unsigned char *frozen = sh->frozen;
+    float *copies = wk->frozen_rows;
     /* Batch mode runs one centre word ahead: the targets of word i + 1 are
      * drawn and their rows prefetched while word i trains, since the noise
      * words' rows are scattered over W_out and mostly not in cache. */
@@ -247,7 +253,7 @@ static void train_span(worker *wk, const uint32_t *span, size_t n, float alpha)
             size_t C = 0;
             for (size_t j = lo; j <= hi; j++)
                 if (j != i) {
-                    wk->x[C] = in_row(wk, span[j], C);
+                    wk->x[C] = in_row(m->in, stride, frozen, copies, span[j], C);
                     C++;
                 }
             if (C > 0) {
@@ -259,8 +265,8 @@ static void train_span(worker *wk, const uint32_t *span, size_t n, float alpha)
                 if (j == i)
                     continue;
                 size_t T = draw_targets(wk, w, wk->y);
-                sh->kern.pair(in_row(wk, span[j], 0), wk->y, T, D, alpha, wk->scratch,
-                              lossp);
+                float *x = in_row(m->in, stride, frozen, copies, span[j], 0);
+                sh->kern.pair(x, wk->y, T, D, alpha, wk->scratch, lossp);
                 wk->span_pairs++;
             }
         }
