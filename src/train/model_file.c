@@ -316,7 +316,7 @@ w2v_status w2v_model_file_read_mem(const void *data, size_t len, const char *nam
             ws->tail = get_u64(&r);
             if (!r.st && (ws->epoch > o->epochs || ws->pos > mf->corpus_len ||
                           !(ws->alpha >= 0 && ws->alpha <= (float)o->alpha) ||
-                          ws->pending > mf->corpus_words || ws->tail > mf->corpus_words ||
+                          ws->pending >= W2V_TRAIN_CHUNK || ws->tail >= W2V_TRAIN_CHUNK ||
                           ws->pending + ws->tail > words_done))
                 bad(&r, "worker state out of range");
         }
