@@ -28,13 +28,6 @@ static char *slurp(const char *path, size_t *len)
     return b;
 }
 
-static void spill(const char *path, const char *data, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    fwrite(data, 1, len, f);
-    fclose(f);
-}
-
 /* A small model with recognisable values: V words, dimension D. */
 static void make(w2v_model_file *mf, size_t V, size_t D, int ns, int hs, unsigned threads)
 {
@@ -216,34 +209,67 @@ static void test_as_vectors(const char *path)
     unmake(&a);
 }
 
-/* Seeds for the fuzz target: small valid files of each kind, and damage. */
+/* Seeds for the fuzz target (one option byte, then the file; option 1:
+ * the target recomputes the checksum): small valid files of each kind,
+ * cut and flipped ones, and fields set out of range behind a good sum. */
+static void seed(const char *dir, const char *name, int fix, const char *d, size_t len)
+{
+    char out[512];
+    snprintf(out, sizeof out, "%s/%s", dir, name);
+    FILE *f = fopen(out, "wb");
+    fputc(fix, f);
+    fwrite(d, 1, len, f);
+    fclose(f);
+}
+
 static void write_seeds(const char *dir, const char *path)
 {
     struct { size_t V, D; int ns, hs; unsigned threads; const char *name; } kinds[] = {
         {3, 2, 1, 0, 1, "ns"}, {4, 3, 0, 1, 2, "hs"}, {5, 2, 1, 1, 1, "ns-hs"},
         {1, 1, 1, 0, 0, "one-word-no-state"},
     };
+    char name[128];
     for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++) {
         w2v_model_file a;
         w2v_error err;
-        make(&a, kinds[k].V, kinds[k].D, kinds[k].ns, kinds[k].hs, kinds[k].threads ? 1 : 1);
+        make(&a, kinds[k].V, kinds[k].D, kinds[k].ns, kinds[k].hs, kinds[k].threads ? kinds[k].threads : 1);
         if (!kinds[k].threads)
             w2v_train_state_free(&a.state), a.state.threads = 0;
         w2v_model_file_save(path, &a, &err);
         unmake(&a);
         size_t len;
         char *d = slurp(path, &len);
-        char out[512];
-        snprintf(out, sizeof out, "%s/%s", dir, kinds[k].name);
-        spill(out, d, len);
-        snprintf(out, sizeof out, "%s/%s-truncated", dir, kinds[k].name);
-        spill(out, d, len - 5);
+        seed(dir, kinds[k].name, 0, d, len);
+        snprintf(name, sizeof name, "%s-truncated", kinds[k].name);
+        seed(dir, name, 0, d, len - 5);
         d[len / 2] ^= 4;
-        snprintf(out, sizeof out, "%s/%s-flipped", dir, kinds[k].name);
-        spill(out, d, len);
+        snprintf(name, sizeof name, "%s-flipped", kinds[k].name);
+        seed(dir, name, 0, d, len);
+        snprintf(name, sizeof name, "%s-flipped-fixsum", kinds[k].name);
+        seed(dir, name, 1, d, len);
+        d[len / 2] ^= 4;
+        if (k != 0) {
+            free(d);
+            continue;
+        }
+        /* fields out of range behind a recomputed sum (offsets: model_file.h) */
+        struct { size_t off; uint32_t v; const char *name; } bad[] = {
+            {8, 2, "fixsum-version-2"}, {16, 4, "fixsum-V-plus-1"}, {24, 0, "fixsum-D-0"},
+            {88, 300, "fixsum-window-300"}, {96, 0, "fixsum-epochs-0"},
+            {104, 5000, "fixsum-threads-5000"}, {112, 2, "fixsum-cbow-2"},
+            {124, 100000, "fixsum-regex-len-huge"},
+        };
+        for (size_t b = 0; b < sizeof bad / sizeof *bad; b++) {
+            uint32_t old;
+            memcpy(&old, d + bad[b].off, 4);
+            memcpy(d + bad[b].off, &bad[b].v, 4);
+            seed(dir, bad[b].name, 1, d, len);
+            memcpy(d + bad[b].off, &old, 4);
+        }
         free(d);
     }
-    spill(strcat(strcpy((char[512]){0}, dir), "/magic-only"), "W2VMODEL", 8);
+    seed(dir, "magic-only", 0, "W2VMODEL", 8);
+    seed(dir, "magic-only-fixsum", 1, "W2VMODEL", 8);
 }
 
 int main(void)

@@ -2,7 +2,11 @@
  * fuzz_modelfile.c - the saved-model reader (w2v_model_file_read_mem), fed
  * damaged and hostile files.
  *
- * Input: the bytes of a model file.
+ * Input: one option byte, then the bytes of a model file.  Option bit 0:
+ * recompute the file's checksum (its last 8 bytes: the checkpoint's sum,
+ * tests/fuzz/checkpoint_sum.h, from the model file's seed) so that
+ * mutations reach the field checks and the success path instead of
+ * stopping at the checksum.
  *
  * Invariants (model_file.h):
  *   - an error is W2V_ERR_FORMAT, _LIMIT or _NOMEM with a one-line
@@ -18,15 +22,40 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "checkpoint_sum.h"
 #include "fuzz.h"
 #include "w2v/model_file.h"
 
 #define NAME "fuzz.w2vm"
+#define MODEL_SUM_SEED 0x30DE1F11Eull /* src/train/model_file.c */
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* The model file's checksum of p[0..n): the checkpoint's, another seed. */
+static uint64_t model_sum(const unsigned char *p, size_t n)
 {
-    if (size > 1 << 20)
+    uint64_t h = MODEL_SUM_SEED, w;
+    size_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        memcpy(&w, p + i, 8);
+        h = ckpt_mix(h, w);
+    }
+    w = 0;
+    memcpy(&w, p + i, n - i);
+    h = ckpt_mix(h, w ^ ((uint64_t)(n - i) << 56));
+    return h ^ (h >> 31);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *input, size_t isize)
+{
+    if (isize < 1 || isize > 1 << 20)
         return 0;
+    size_t size = isize - 1;
+    unsigned char *data = malloc(size ? size : 1);
+    FUZZ_CHECK(data != NULL);
+    memcpy(data, input + 1, size);
+    if ((input[0] & 1) && size >= 8) {
+        uint64_t sum = model_sum(data, size - 8);
+        memcpy(data + size - 8, &sum, 8);
+    }
     w2v_model_file mf;
     w2v_error err;
     /* a small cap: a lying header must not make the reader allocate much */
@@ -35,6 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FUZZ_CHECK(st == W2V_ERR_FORMAT || st == W2V_ERR_LIMIT || st == W2V_ERR_NOMEM);
         fuzz_check_error(st, &err, NAME);
         FUZZ_CHECK(mf.vocab == NULL && mf.model.in == NULL && mf.state.workers == NULL);
+        free(data);
         return 0;
     }
     size_t V = mf.model.V, D = mf.model.D;
@@ -59,6 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     unlink(path);
     FUZZ_CHECK(n == size && memcmp(back, data, size) == 0);
     free(back);
+    free(data);
     w2v_model_file_free(&mf);
     return 0;
 }
