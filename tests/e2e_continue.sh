@@ -131,6 +131,10 @@ check "without -freeze-init the rows train" differ <(rows "$TMP/a.txt.vec" 't5w[
     <(rows "$TMP/iv.vec" 't5w[0-9]')
 "$T" "$TMP/b.txt" -window 4 -min-count 1 -threads 1 -epochs 1 -quiet -init-vectors "$TMP/a.w2vm" -o "$TMP/iv3.vec"
 check "-init-vectors takes the dimension and reads a model file" test "$(head -n1 "$TMP/iv3.vec")" = "81 24"
+"$T" "$TMP/a.txt" $common -epochs 1 -o "$TMP/a1.bin"
+"$T" "$TMP/b.txt" $common -epochs 1 -init-vectors "$TMP/a1.bin" -freeze-init -o "$TMP/ib.vec"
+"$T" "$TMP/a.txt" $common -epochs 1 -o "$TMP/a1.vec"
+check "-init-vectors reads word2vec binary" cmp -s <(rows "$TMP/a1.vec" 't[5-8]w[0-9]') <(rows "$TMP/ib.vec" 't[5-8]w[0-9]')
 
 # a corpus shorter than one progress step: the workers' rate is still the
 # starting one (a float), which the reader must accept
