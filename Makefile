@@ -26,7 +26,7 @@ DEPFLAGS = -MMD -MP
 ALL_CFLAGS = -std=c11 $(OPT) $(WARN) -pthread $(PCRE2_CFLAGS) $(SAN) $(CFLAGS)
 LDLIBS  := $(PCRE2_LIBS) -lm -pthread
 
-LIB_DIRS := src/core src/text src/train src/train/kernels src/io src/eval src/plot
+LIB_DIRS := src/core src/text src/train src/train/kernels src/io src/eval src/plot src/search
 LIB_SRC  := $(foreach d,$(LIB_DIRS),$(wildcard $(d)/*.c))
 LIB_OBJ  := $(LIB_SRC:src/%.c=$(OBJ)/%.o)
 CLI_COMMON_SRC := $(filter-out src/cli/w2v-%.c,$(wildcard src/cli/*.c))
