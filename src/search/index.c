@@ -19,12 +19,13 @@
  *        PC     D f32 when remove_pc, else empty
  *        REGEX  the token pattern (empty: the default scanner)
  *        SOURCE the path the documents were read from (for information)
- *   HEADER_BYTES - 8: u64 checksum of the header bytes before it
+ *   HEADER_BYTES - 16: u64 0 (reserved), u64 checksum of the header bytes before it
  *
  * DESIGN: the reader maps the file and trusts nothing in it: the header
  * checksum first, then every field against its limits, every section
  * against the file's size, its alignment, its neighbours and the length its
- * shape implies (overflow-checked), then every section's checksum, the line
+ * shape implies (overflow-checked), the padding between sections (zeros:
+ * so every byte of a valid file is covered and any change is caught), then every section's checksum, the line
  * offsets (non-decreasing, inside TEXT) and the word table (V words, none
  * empty or repeated).  Only then are pointers into the mapping handed out;
  * the vectors are searched in place, never copied.  Floats are not checked
@@ -46,6 +47,7 @@
 #include "core/bigalloc.h"
 #include "search/checksum.h"
 #include "search/embed.h"
+#include "search/index.h"
 #include "w2v/atomic_file.h"
 
 static const char MAGIC[8] = {'W', '2', 'V', 'I', 'N', 'D', 'E', 'X'};
@@ -147,8 +149,8 @@ static uint64_t mul3(uint64_t a, uint64_t b, uint64_t c)
 #define BAD(...) (w2v_error_set(err, W2V_ERR_FORMAT, __VA_ARGS__))
 
 /* Check the bytes p[0..len) (aligned to 64) as an index; on success fill ix. */
-static w2v_status parse(const unsigned char *p, size_t len, const char *name, w2v_index *ix,
-                        w2v_error *err)
+static w2v_status parse(const unsigned char *p, size_t len, const char *name, int verify,
+                        w2v_index *ix, w2v_error *err)
 {
     if (len < HEADER_BYTES)
         return BAD("%s: not a search index (%zu bytes: too short for the header)", name, len);
@@ -159,7 +161,7 @@ static w2v_status parse(const unsigned char *p, size_t len, const char *name, w2
     if (rd32(p + 8) != W2V_INDEX_VERSION)
         return BAD("%s: index version %u, this program reads version %d (rebuild it)", name,
                    rd32(p + 8), W2V_INDEX_VERSION);
-    if (rd64(p + HEADER_BYTES - 8) != cks_bytes(p, HEADER_BYTES - 8, SEED_HEADER))
+    if (verify && rd64(p + HEADER_BYTES - 8) != cks_bytes(p, HEADER_BYTES - 8, SEED_HEADER))
         return BAD("%s: header checksum mismatch (the file is damaged)", name);
     uint64_t N = rd64(p + 16), D = rd64(p + 24), V = rd64(p + 32);
     uint32_t weight = rd32(p + 40), remove_pc = rd32(p + 44);
@@ -195,12 +197,16 @@ static w2v_status parse(const unsigned char *p, size_t len, const char *name, w2
             n[s] != want[s])
             return BAD("%s: the %s section has %llu bytes, its shape needs %llu", name,
                        SEC_NAMES[s], (unsigned long long)n[s], (unsigned long long)want[s]);
+        for (uint64_t i = end; i < off[s]; i++)
+            if (p[i])
+                return BAD("%s: non-zero padding at byte %llu (the file is damaged)", name,
+                           (unsigned long long)i);
         end = off[s] + n[s];
     }
     if (end != len)
         return BAD("%s: %llu bytes after the last section (damaged or not an index)", name,
                    (unsigned long long)(len - end));
-    for (int s = 0; s < NSEC; s++)
+    for (int s = 0; verify && s < NSEC; s++)
         if (rd64(p + SEC_TABLE + 24 * s + 16) != cks_bytes(p + off[s], n[s], (uint64_t)s))
             return BAD("%s: checksum mismatch in the %s section (the file is damaged)", name,
                        SEC_NAMES[s]);
@@ -269,8 +275,8 @@ static w2v_status parse(const unsigned char *p, size_t len, const char *name, w2
     return W2V_OK;
 }
 
-w2v_status w2v_index_open_mem(const void *data, size_t len, const char *name, w2v_index **out,
-                              w2v_error *err)
+static w2v_status open_mem(const void *data, size_t len, const char *name, int verify,
+                           w2v_index **out, w2v_error *err)
 {
     *out = NULL;
     w2v_index *ix = calloc(1, sizeof *ix);
@@ -285,13 +291,25 @@ w2v_status w2v_index_open_mem(const void *data, size_t len, const char *name, w2
         memcpy(ix->copy, data, len);
         p = ix->copy;
     }
-    w2v_status st = parse(p, len, name, ix, err);
+    w2v_status st = parse(p, len, name, verify, ix, err);
     if (st) {
         w2v_index_close(ix);
         return st;
     }
     *out = ix;
     return W2V_OK;
+}
+
+w2v_status w2v_index_open_mem(const void *data, size_t len, const char *name, w2v_index **out,
+                              w2v_error *err)
+{
+    return open_mem(data, len, name, 1, out, err);
+}
+
+w2v_status w2v_index_open_mem_unverified(const void *data, size_t len, const char *name,
+                                         w2v_index **out, w2v_error *err)
+{
+    return open_mem(data, len, name, 0, out, err);
 }
 
 w2v_status w2v_index_open(const char *path, w2v_index **out, w2v_error *err)
@@ -327,7 +345,7 @@ w2v_status w2v_index_open(const char *path, w2v_index **out, w2v_error *err)
     }
     ix->map = map;
     ix->map_len = len;
-    w2v_status st = parse(map, len, path, ix, err);
+    w2v_status st = parse(map, len, path, 1, ix, err);
     if (st) {
         w2v_index_close(ix);
         return st;
