@@ -30,7 +30,8 @@ bin=${W2V_BIN:-$root/bin}
 py=${PY:-/usr/bin/python3}
 dir=${1:-${TMPDIR:-/tmp}/w2v-bench-search}
 N=${N:-1000000} Q=${Q:-1000} D=300 V=${V:-50000} THREADS=${THREADS:-2} NUMPY_Q=${NUMPY_Q:-100}
-lock="flock /tmp/w2v-bench.lock"
+# W2V_BENCH_LOCK= (empty) runs without the lock: for trying the script on small sizes only
+lock=${W2V_BENCH_LOCK-flock /tmp/w2v-bench.lock}
 [ -x "$bin/w2v-search" ] || { echo "bench-search: build first ($bin/w2v-search missing)" >&2; exit 1; }
 "$py" -c 'import numpy' 2>/dev/null || { echo "bench-search: $py cannot import numpy" >&2; exit 1; }
 mkdir -p "$dir"
