@@ -262,6 +262,16 @@ static void test_topk(void)
         T_EQ(got[0].doc, 100);
         T_EQ(got[1].doc, 500);
     }
+    /* a query alone gets bit-identical answers to the same query in a batch */
+    int alone_same = 1;
+    for (size_t i = 0; i < Q; i += 13) {
+        w2v_doc_hit one[K];
+        T_OK(w2v_topk(q + i * DD, 1, X, N, DD, K, 2, one, &err));
+        for (size_t s = 0; s < K; s++)
+            alone_same &= one[s].doc == got[i * K + s].doc &&
+                          memcmp(&one[s].score, &got[i * K + s].score, sizeof(float)) == 0;
+    }
+    T_CHECK(alone_same, "a query alone scores differently than in a batch");
     /* k past N: the rest is empty */
     w2v_doc_hit few[2 * 8];
     T_OK(w2v_topk(q, 2, X, 5, DD, 8, 2, few, &err));

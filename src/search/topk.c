@@ -16,7 +16,15 @@
  * score enters only when it beats the heap's root, which after the first
  * tiles is rare, so the scan of the score block is a compare per element.
  * At the end the threads' heaps are merged per query and sorted: score
- * descending, ties to the lower document.  A thread sees its documents in
+ * descending, ties to the lower document.
+ *
+ * The product computes rows in groups of 4 and the rows left over another
+ * way (the same sum, its terms added in another order), so a query's scores
+ * would depend, in their last bit, on its place in the batch, and a near tie
+ * could rank differently alone than in a batch.  The queries are therefore
+ * copied into a zero-padded block of a multiple of 4 rows: every query goes
+ * through the 4-row path and gets the same scores in any batch, with any
+ * number of threads (tests/test_search.c holds this).  A thread sees its documents in
  * increasing order, so a later equal score never displaces an earlier one,
  * which is exactly that order.
  */
@@ -70,7 +78,7 @@ static void sift_up(w2v_doc_hit *h, size_t i)
 
 typedef struct {
     const float *q, *X;
-    size_t Q, D, k, n0, n1;
+    size_t Q, Qp, D, k, n0, n1; /* Qp: Q padded to a multiple of 4 rows */
     w2v_doc_hit *heaps;   /* Q x k */
     size_t *fill;     /* Q */
     float *scores;    /* QUERY_CHUNK x TILE_DOCS */
@@ -84,8 +92,10 @@ static void *topk_range(void *arg)
         size_t T = j->n1 - t0 < TILE_DOCS ? j->n1 - t0 : TILE_DOCS;
         const float *tile = j->X + t0 * D;
         for (size_t c0 = 0; c0 < j->Q; c0 += QUERY_CHUNK) {
-            size_t C = j->Q - c0 < QUERY_CHUNK ? j->Q - c0 : QUERY_CHUNK;
+            size_t C = j->Qp - c0 < QUERY_CHUNK ? j->Qp - c0 : QUERY_CHUNK;
             w2v_gemm_nt(C, T, D, j->q + c0 * D, D, tile, D, j->scores, TILE_DOCS);
+            if (c0 + C > j->Q)
+                C = j->Q - c0; /* the padding rows are not queries */
             for (size_t r = 0; r < C; r++) {
                 w2v_doc_hit *h = j->heaps + (c0 + r) * k;
                 size_t *n = &j->fill[c0 + r];
@@ -144,12 +154,16 @@ w2v_status w2v_topk(const float *q, size_t Q, const float *X, size_t N, size_t D
     topk_job *jobs = calloc(threads, sizeof *jobs);
     pthread_t *tids = calloc(threads, sizeof *tids);
     w2v_doc_hit *merge = malloc(threads * kk * sizeof *merge);
+    size_t Qp = (Q + 3) / 4 * 4;
+    float *qp = Q <= SIZE_MAX / sizeof(float) / D - 4 ? calloc(Qp * D, sizeof *qp) : NULL;
     w2v_status st = W2V_OK;
-    if (!jobs || !tids || !merge || Q > SIZE_MAX / sizeof(w2v_doc_hit) / kk)
+    if (!jobs || !tids || !merge || !qp || Q > SIZE_MAX / sizeof(w2v_doc_hit) / kk)
         st = w2v_error_set(err, W2V_ERR_NOMEM, "out of memory");
+    else
+        memcpy(qp, q, Q * D * sizeof *qp);
     for (unsigned t = 0; !st && t < threads; t++) {
         /* ranges cut on tile boundaries, so only the last tile is short */
-        jobs[t] = (topk_job){.q = q, .X = X, .Q = Q, .D = D, .k = kk,
+        jobs[t] = (topk_job){.q = qp, .X = X, .Q = Q, .Qp = Qp, .D = D, .k = kk,
                              .n0 = tiles * t / threads * TILE_DOCS,
                              .n1 = tiles * (t + 1) / threads * TILE_DOCS};
         if (jobs[t].n1 > N)
@@ -192,6 +206,7 @@ w2v_status w2v_topk(const float *q, size_t Q, const float *X, size_t N, size_t D
     free(jobs);
     free(tids);
     free(merge);
+    free(qp);
     return st;
 }
 
