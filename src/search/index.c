@@ -214,9 +214,17 @@ static w2v_status parse(const unsigned char *p, size_t len, const char *name, in
     const uint64_t *offs = (const uint64_t *)(const void *)(p + off[S_OFFS]);
     if (offs[0] != 0 || offs[N] != n[S_TEXT])
         return BAD("%s: the line offsets do not span the text", name);
-    for (uint64_t i = 0; i < N; i++)
+    const char *text = (const char *)(p + off[S_TEXT]);
+    for (uint64_t i = 0; i < N; i++) {
         if (offs[i + 1] < offs[i])
             return BAD("%s: line offset %llu goes backwards", name, (unsigned long long)i + 1);
+        /* a line is its bytes and one '\n' at the end (the last may lack it) */
+        uint64_t a = offs[i], b = offs[i + 1];
+        int ends = b > a && text[b - 1] == '\n';
+        if ((i + 1 < N && !ends) || memchr(text + a, '\n', b - a - (uint64_t)ends))
+            return BAD("%s: line %llu does not match the text's lines", name,
+                       (unsigned long long)i + 1);
+    }
     /* words: exactly V NUL-terminated strings */
     const char *w = (const char *)(p + off[S_WORDS]);
     uint64_t nw = n[S_WORDS];
@@ -256,7 +264,7 @@ static w2v_status parse(const unsigned char *p, size_t len, const char *name, in
     ix->V = V;
     ix->vec = (const float *)(const void *)(p + off[S_VEC]);
     ix->offs = offs;
-    ix->text = (const char *)(p + off[S_TEXT]);
+    ix->text = text;
     ix->pc = remove_pc ? (const float *)(const void *)(p + off[S_PC]) : NULL;
     ix->opts = (w2v_embed_opts){.weight = (w2v_weight)weight, .sif_a = sif_a,
                                 .remove_pc = (int)remove_pc};
