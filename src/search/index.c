@@ -24,10 +24,11 @@
  * DESIGN: the reader maps the file and trusts nothing in it: the header
  * checksum first, then every field against its limits, every section
  * against the file's size, its alignment, its neighbours and the length its
- * shape implies (overflow-checked), the padding between sections (zeros:
- * so every byte of a valid file is covered and any change is caught), then every section's checksum, the line
- * offsets (non-decreasing, inside TEXT) and the word table (V words, none
- * empty or repeated).  Only then are pointers into the mapping handed out;
+ * shape implies (overflow-checked), the padding between sections (zeros,
+ * so every byte of a valid file is covered and any change is caught), then
+ * every section's checksum, the line offsets (non-decreasing, inside TEXT,
+ * each line ending at its '\n' and holding no other) and the word table (V
+ * words, none empty or repeated).  Only then are pointers into the mapping handed out;
  * the vectors are searched in place, never copied.  Floats are not checked
  * for finiteness one by one: the search skips non-finite scores, so a
  * hostile file can at worst make answers disappear, not crash anything.
