@@ -217,8 +217,9 @@ static w2v_status parse(const unsigned char *p, size_t len, const char *name, in
         return BAD("%s: the line offsets do not span the text", name);
     const char *text = (const char *)(p + off[S_TEXT]);
     for (uint64_t i = 0; i < N; i++) {
-        if (offs[i + 1] < offs[i])
-            return BAD("%s: line offset %llu goes backwards", name, (unsigned long long)i + 1);
+        if (offs[i + 1] < offs[i] || offs[i + 1] > n[S_TEXT])
+            return BAD("%s: line offset %llu goes backwards or past the text", name,
+                       (unsigned long long)i + 1);
         /* a line is its bytes and one '\n' at the end (the last may lack it) */
         uint64_t a = offs[i], b = offs[i + 1];
         int ends = b > a && text[b - 1] == '\n';
