@@ -280,8 +280,14 @@ static w2v_status parse(const unsigned char *p, size_t len, const char *name, in
                                       (const float *)(const void *)(p + off[S_WGT]), name,
                                       &ix->emb, &e2);
     free(words);
-    if (st)
-        return w2v_error_set(err, st, "%s: %s", name, e2.msg);
+    if (st) {
+        /* the message may quote a stored word or pattern: keep it one printable line */
+        for (char *c = e2.msg; *c; c++)
+            if ((unsigned char)*c < 0x20 || *c == 0x7f)
+                *c = '?';
+        return w2v_error_set(err, st == W2V_ERR_REGEX ? W2V_ERR_FORMAT : st, "%s: %s", name,
+                             e2.msg);
+    }
     return W2V_OK;
 }
 
