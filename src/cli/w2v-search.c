@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "w2v/search.h"
@@ -55,7 +56,7 @@ static void usage(FILE *fp)
 "                         index keeps them for its queries)\n"
 "  -n N                   answers per query (10)\n"
 "  -json                  one JSON object per query and line\n"
-"  -batch N               stdin queries answered together (1000)\n"
+"  -batch N               stdin queries answered together (1000; 1 on a terminal)\n"
 "  -threads N             threads (the cores this process may use)\n"
 "  -quiet                 no summary on stderr\n");
 }
@@ -322,7 +323,8 @@ static int search(const options *o)
         return 1;
     }
     double t_open = cli_now() - t0;
-    size_t cap = o->query ? 1 : (size_t)o->batch;
+    /* a person typing queries wants each answered at once */
+    size_t cap = o->query || isatty(STDIN_FILENO) ? 1 : (size_t)o->batch;
     w2v_doc_hit *hits = malloc(cap * o->n * sizeof *hits);
     uint64_t *known = malloc(cap * sizeof *known);
     char **qs = calloc(cap, sizeof *qs);
