@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "search/checksum.h"
 #include "train/rng.h"
 #include "w2v/search.h"
 
@@ -421,8 +422,36 @@ static void test_index(void)
     T_TRUE(one_line_naming(&err, "/nonexistent/x.w2vi: "));
 }
 
+/* Section checksums of more than one piece: any thread count gives the same
+ * sum, and a changed byte in any piece changes it. */
+static void test_checksum(void)
+{
+    size_t n = 2 * CKS_CHUNK + 12345;
+    unsigned char *b = malloc(n);
+    for (size_t i = 0; i < n; i++)
+        b[i] = (unsigned char)(i * 2654435761u >> 13);
+    uint64_t s1, s3, s8, flipped;
+    T_EQ(cks_section(b, n, 4, 1, &s1), 0);
+    T_EQ(cks_section(b, n, 4, 3, &s3), 0);
+    T_EQ(cks_section(b, n, 4, 8, &s8), 0);
+    T_TRUE(s1 == s3 && s3 == s8);
+    int all_seen = 1;
+    size_t at[] = {0, CKS_CHUNK - 1, CKS_CHUNK, 2 * CKS_CHUNK + 7, n - 1};
+    for (size_t i = 0; i < sizeof at / sizeof *at; i++) {
+        b[at[i]] ^= 1;
+        cks_section(b, n, 4, 2, &flipped);
+        all_seen &= flipped != s1;
+        b[at[i]] ^= 1;
+    }
+    T_CHECK(all_seen, "a flipped bit in a large section went unnoticed");
+    cks_section(b, n - 1, 4, 2, &flipped);
+    T_TRUE(flipped != s1);
+    free(b);
+}
+
 int main(void)
 {
+    test_checksum();
     test_embed_reference();
     test_topk();
     test_index();

@@ -61,6 +61,9 @@ static const char *const SEC_NAMES[NSEC] = {"document vectors", "line offsets", 
 #define HEADER_BYTES (SEC_TABLE + NSEC * 24 + 8 + 8) /* + reserved + checksum */
 #define ALIGN 64
 #define SEED_HEADER 0x1D3Au
+/* Threads that sum a large section's checksum at open (w2v_index_open has no
+ * thread count; the check is memory-bound, so a few are enough). */
+#define VERIFY_THREADS 2
 
 static double now(void)
 {
@@ -207,10 +210,14 @@ static w2v_status parse(const unsigned char *p, size_t len, const char *name, in
     if (end != len)
         return BAD("%s: %llu bytes after the last section (damaged or not an index)", name,
                    (unsigned long long)(len - end));
-    for (int s = 0; verify && s < NSEC; s++)
-        if (rd64(p + SEC_TABLE + 24 * s + 16) != cks_bytes(p + off[s], n[s], (uint64_t)s))
+    for (int s = 0; verify && s < NSEC; s++) {
+        uint64_t sum;
+        if (cks_section(p + off[s], n[s], (uint64_t)s, VERIFY_THREADS, &sum))
+            return w2v_error_set(err, W2V_ERR_NOMEM, "%s: out of memory", name);
+        if (rd64(p + SEC_TABLE + 24 * s + 16) != sum)
             return BAD("%s: checksum mismatch in the %s section (the file is damaged)", name,
                        SEC_NAMES[s]);
+    }
     /* line offsets: from 0, non-decreasing, ending at TEXT's length */
     const uint64_t *offs = (const uint64_t *)(const void *)(p + off[S_OFFS]);
     if (offs[0] != 0 || offs[N] != n[S_TEXT])
@@ -558,7 +565,11 @@ w2v_status w2v_index_build(const char *path, const w2v_embedder *e, const char *
     memcpy(hdr + 64, &r.empty, 8);
     uint64_t at = align_up(HEADER_BYTES);
     for (int s = 0; s < NSEC; s++) {
-        uint64_t ent[3] = {at, sec[s].n, cks_bytes(sec[s].p, sec[s].n, (uint64_t)s)};
+        uint64_t ent[3] = {at, sec[s].n, 0};
+        if (cks_section(sec[s].p, sec[s].n, (uint64_t)s, threads, &ent[2])) {
+            st = w2v_error_set(err, W2V_ERR_NOMEM, "out of memory");
+            goto done;
+        }
         memcpy(hdr + SEC_TABLE + 24 * s, ent, 24);
         at = align_up(at + sec[s].n);
     }
