@@ -36,9 +36,12 @@ lock=${W2V_BENCH_LOCK-flock /tmp/w2v-bench.lock}
 "$py" -c 'import numpy' 2>/dev/null || { echo "bench-search: $py cannot import numpy" >&2; exit 1; }
 mkdir -p "$dir"
 tag=$N-$Q-$D
-if [ ! -s "$dir/docs-$tag.w2vi" ]; then
+if [ ! -s "$dir/qids.txt" ] || [ "$(wc -l < "$dir/docs.txt")" != "$N" ]; then
     echo "making $N documents, $Q queries in $dir"
     nice -n 10 "$py" "$root/scripts/bench_search.py" make "$dir" "$N" $D $V "$Q"
+    rm -f "$dir/docs-$tag.w2vi"
+fi
+if [ ! -s "$dir/docs-$tag.w2vi" ]; then
     echo "building the index (not under the lock: its time is for information)"
     nice -n 10 /usr/bin/time -f "build: %e s wall, %U s user, %S s sys, peak RSS %M KB" \
         "$bin/w2v-search" -build "$dir/vectors.bin" "$dir/vocab.txt" "$dir/docs.txt" \
@@ -51,7 +54,8 @@ ls -l "$ix"
 
 echo "== w2v-search: $Q queries over $N documents, $THREADS threads"
 "$bin/w2v-search" "$ix" -n 10 -quiet -threads "$THREADS" < "$dir/queries.txt" > /dev/null  # warm the cache
-for run in 1 2; do
+for run in 1 2 3; do
+    $lock sh -c 'echo "  load average before run: $(cut -d" " -f1-3 /proc/loadavg)"'
     $lock /usr/bin/time -f "w2v-search run $run: %e s wall, %U s user, %S s sys, peak RSS %M KB" \
         "$bin/w2v-search" "$ix" -n 10 -json -threads "$THREADS" < "$dir/queries.txt" > "$dir/ours.jsonl"
 done
