@@ -54,7 +54,9 @@ static void usage(FILE *fp)
 "  -token-regex RE        PCRE2 pattern for tokens (default: runs of non-space)\n"
 "  -lowercase             fold case (Unicode-aware on UTF-8)\n"
 "  -max-token-bytes N     longer tokens are cut at a UTF-8 boundary (100)\n"
-"  -quiet                 no report on stderr\n");
+"  -quiet                 no report on stderr\n"
+"  -h, --help             print this help and exit\n"
+"  --version              print the version and exit\n");
 }
 
 static int parse_args(int argc, char **argv, options *o)
@@ -89,8 +91,12 @@ static int parse_args(int argc, char **argv, options *o)
             continue;
         }
         const char *name = a + 1 + (a[1] == '-');
-        if (!strcmp(name, "h") || !strcmp(name, "help")) {
+        if (cli_is_help(a)) {
             usage(stdout);
+            exit(0);
+        }
+        if (cli_is_version(a)) {
+            cli_print_version(PROG);
             exit(0);
         }
         if (!strcmp(name, "quiet")) { o->quiet = 1; continue; }
@@ -99,7 +105,7 @@ static int parse_args(int argc, char **argv, options *o)
             return -1;
     }
     if (npos < 2) {
-        cli_error(PROG, "need VECTORS and TEXT (see " PROG " -help)");
+        cli_error(PROG, "need VECTORS and TEXT (see " PROG " --help)");
         return -1;
     }
     o->vectors = pos[0];

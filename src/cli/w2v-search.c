@@ -49,16 +49,21 @@ static void usage(FILE *fp)
 "the text and the word vectors.  Search: the words after INDEX form one query;\n"
 "without them, queries are read from stdin, one per line.  Prints the -n best\n"
 "lines by cosine: rank, score, line number, text.\n"
+"  -build                 build an index instead of searching one\n"
 "  -o FILE                the index to write (-build)\n"
 "  -weight sif|mean|unit  as in w2v-embed (sif)\n"
 "  -sif-a A               SIF's a (1e-3)\n"
-"  -token-regex RE, -lowercase, -max-token-bytes N   tokenisation (-build; the\n"
-"                         index keeps them for its queries)\n"
+"  -token-regex RE        PCRE2 pattern for tokens (-build; the index keeps the\n"
+"                         tokenisation for its queries)\n"
+"  -lowercase             fold case (-build)\n"
+"  -max-token-bytes N     longer tokens are cut at a UTF-8 boundary (-build; 100)\n"
 "  -n N                   answers per query (10)\n"
 "  -json                  one JSON object per query and line\n"
 "  -batch N               stdin queries answered together (1000; 1 on a terminal)\n"
 "  -threads N             threads (the cores this process may use)\n"
-"  -quiet                 no summary on stderr\n");
+"  -quiet                 no summary on stderr\n"
+"  -h, --help             print this help and exit\n"
+"  --version              print the version and exit\n");
 }
 
 static int parse_args(int argc, char **argv, options *o)
@@ -95,8 +100,12 @@ static int parse_args(int argc, char **argv, options *o)
             continue;
         }
         const char *name = a + 1 + (a[1] == '-');
-        if (!strcmp(name, "h") || !strcmp(name, "help")) {
+        if (cli_is_help(a)) {
             usage(stdout);
+            exit(0);
+        }
+        if (cli_is_version(a)) {
+            cli_print_version(PROG);
             exit(0);
         }
         if (!strcmp(name, "build")) { o->build = 1; continue; }
@@ -144,7 +153,7 @@ static int parse_args(int argc, char **argv, options *o)
     if (o->build) {
         int sif = w2v_weight_parse(o->weight) == W2V_WEIGHT_SIF;
         if (o->npos < 2 || (sif && o->npos < 3)) {
-            cli_error(PROG, "-build needs VECTORS%s DOCS (see " PROG " -help)",
+            cli_error(PROG, "-build needs VECTORS%s DOCS (see " PROG " --help)",
                       sif ? " VOCAB" : " [VOCAB]");
             return -1;
         }
@@ -155,7 +164,7 @@ static int parse_args(int argc, char **argv, options *o)
         return 0;
     }
     if (o->npos == 0) {
-        cli_error(PROG, "no index given (see " PROG " -help)");
+        cli_error(PROG, "no index given (see " PROG " --help)");
         return -1;
     }
     if (o->output) {
