@@ -4,7 +4,7 @@
 # stdin batches answer as single queries do, JSON parses, the index keeps
 # working when the documents move, SIF matches a numpy reference (when
 # /usr/bin/python3 has numpy), and damaged indexes are refused in one line.
-# About 5 s.
+# About 2 s.
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 T=$W2V_BIN/w2v-train
