@@ -370,6 +370,9 @@ printf '1 2\npc 3 0\n' > "$D/pc2.txt"
 check "embed: component not of unit length" bad "pc2.txt: the component has length 3" "$D/e.vec" "$EM" "$D/s.txt" "$D/docs.txt" -vocab "$D/s.voc" -pc "$D/pc2.txt" -o "$D/e.vec"
 check "embed: output in a missing directory" bad "nodir" - "$EM" "$D/s.txt" "$D/docs.txt" -weight mean -o "$D/nodir/e.vec"
 check "embed: output /dev/full" bad "/dev/full" - "$EM" "$D/s.txt" "$D/docs.txt" -weight mean -o /dev/full
+printf 'alpha\nbeta\0gamma\n' > "$D/nuldocs.txt"
+check "embed: NUL byte names file:line" bad "nuldocs.txt:2: a NUL byte \\(at byte 10\\)" "$D/e.vec" "$EM" "$D/s.txt" "$D/nuldocs.txt" -weight mean -o "$D/e.vec"
+check "build: NUL byte names file:line" bad "nuldocs.txt:2: a NUL byte" "$D/ix" "$SR" -build "$D/s.txt" "$D/s.voc" "$D/nuldocs.txt" -o "$D/ix"
 check "embed: from stdin" sh -c "printf 'alpha\n' | timeout 60 '$EM' '$D/s.txt' - -weight mean -binary 0 -o '$D/e.vec' -quiet && head -n 1 '$D/e.vec' | grep -qx '1 2'"
 
 check "build: no -o" bad "-build needs -o INDEX" - "$SR" -build "$D/s.txt" "$D/s.voc" "$D/docs.txt"

@@ -111,6 +111,10 @@ w2v_status w2v_embed_lines(const w2v_embedder *e, const char *buf, size_t len, s
  * naming the file (missing, a directory, read error); W2V_ERR_NOMEM. */
 w2v_status w2v_read_all(const char *path, char **buf, size_t *len, w2v_error *err);
 
+/* W2V_OK, or W2V_ERR_FORMAT naming name, the line and the byte offset of the
+ * first NUL byte in buf[0..len) (as the trainer refuses them). */
+w2v_status w2v_text_check(const char *buf, size_t len, const char *name, w2v_error *err);
+
 /* Number of lines in buf[0..len), and if offs is non-NULL their starts:
  * offs[i] = first byte of line i, offs[n] = len (n + 1 entries). */
 size_t w2v_count_lines(const char *buf, size_t len, uint64_t *offs);

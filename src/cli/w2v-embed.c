@@ -161,7 +161,7 @@ int main(int argc, char **argv)
         goto out;
     }
     size_t len, D = vecs->D;
-    if (w2v_read_all(o.text, &text, &len, &err)) {
+    if (w2v_read_all(o.text, &text, &len, &err) || w2v_text_check(text, len, o.text, &err)) {
         cli_error(PROG, "%s", err.msg);
         goto out;
     }

@@ -266,6 +266,16 @@ w2v_status w2v_embed_text(const w2v_embedder *e, const char *text, size_t len, f
     return st;
 }
 
+w2v_status w2v_text_check(const char *buf, size_t len, const char *name, w2v_error *err)
+{
+    const char *nul = memchr(buf, '\0', len);
+    if (!nul)
+        return W2V_OK;
+    size_t at = (size_t)(nul - buf);
+    return w2v_error_set(err, W2V_ERR_FORMAT, "%s:%zu: a NUL byte (at byte %zu)", name,
+                         w2v_count_lines(buf, at, NULL) + (at == 0 || buf[at - 1] == '\n'), at);
+}
+
 size_t w2v_count_lines(const char *buf, size_t len, uint64_t *offs)
 {
     size_t n = 0, start = 0;

@@ -485,6 +485,8 @@ w2v_status w2v_index_build(const char *path, const w2v_embedder *e, const char *
     w2v_status st = w2v_read_all(docs_path, &text, &len, err);
     if (st)
         return st;
+    if ((st = w2v_text_check(text, len, docs_path, err)))
+        goto done;
     size_t N = w2v_count_lines(text, len, NULL);
     if (N == 0) {
         st = w2v_error_set(err, W2V_ERR_EMPTY, "%s: no lines to index", docs_path);
