@@ -73,7 +73,9 @@ void train_usage(FILE *fp, const char *prog, int mpi)
 "  -schedule-epochs N   let the learning rate decay over N epochs (> -epochs:\n"
 "                       stop part way, for -continue-schedule later)\n"
 "  -init-vectors FILE   start W_E rows from a vector file's (word2vec, .vec)\n"
-"  -freeze-init         keep those rows fixed\n", fp);
+"  -freeze-init         keep those rows fixed\n"
+"  -heldout FILE        after training, print the negative-sampling loss on\n"
+"                       FILE (text not trained on; docs/reproduction.md)\n", fp);
     if (mpi)
         fprintf(fp,
 "Data-parallel options (run as: mpirun -np N %s CORPUS ...; -threads counts\n"
@@ -172,6 +174,7 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
         {"checkpoint-every", CLI_DBL, &o->checkpoint_every, 0, 1e9},
         {"resume", CLI_STR, &o->resume, 0, 0},
         {"save-loss", CLI_STR, &o->save_loss, 0, 0},
+        {"heldout", CLI_STR, &o->heldout, 0, 0},
         {"progress-every", CLI_DBL, &o->train.progress_every, 0.01, 3600},
         {"cbow", CLI_UINT, &cbow, 0, 1},
         {"hs", CLI_UINT, &hs, 0, 1},
@@ -285,6 +288,14 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
         return -1;
     }
     o->train.schedule_epochs = schedule_epochs;
+    if (mpi && o->heldout) {
+        cli_error(o->prog, "-heldout is w2v-train's");
+        return -1;
+    }
+    if (o->heldout && o->train.negative == 0) {
+        cli_error(o->prog, "-heldout scores negative sampling; it needs -negative N, N > 0");
+        return -1;
+    }
     if (!o->output)
         o->output = DEFAULT_OUTPUT;
     if (binary == 2) {

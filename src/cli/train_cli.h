@@ -14,7 +14,8 @@
 #include "w2v/train.h"
 
 typedef struct {
-    const char *corpus, *output, *save_vocab, *read_vocab, *checkpoint, *resume, *save_loss;
+    const char *corpus, *output, *save_vocab, *read_vocab, *checkpoint, *resume, *save_loss,
+               *heldout;
     double checkpoint_every;
     int corpus_given;
     int binary; /* -1: from the output name */

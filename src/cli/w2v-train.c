@@ -29,6 +29,7 @@
 #include "w2v/atomic_file.h"
 #include "w2v/checkpoint.h"
 #include "w2v/corpus.h"
+#include "w2v/heldout.h"
 #include "w2v/model.h"
 #include "w2v/tokenize.h"
 #include "w2v/train.h"
@@ -40,6 +41,27 @@ static int fail(const w2v_error *err)
 {
     cli_error(PROG, "%s", err->msg);
     return 1;
+}
+
+/* -heldout: one line on stderr, also under -quiet (it was asked for). */
+static w2v_status report_heldout(const train_options *o, const w2v_tokenizer *tok,
+                                 const w2v_corpus *corpus, const w2v_model *model,
+                                 w2v_error *err)
+{
+    w2v_corpus *text = NULL;
+    w2v_heldout_result r;
+    double t0 = cli_now();
+    w2v_status st = w2v_heldout_corpus(o->heldout, tok, corpus->vocab, &text, err);
+    if (!st)
+        st = w2v_heldout_loss(model, corpus->vocab, text, o->train.window, o->train.negative,
+                              o->train.seed, &r, err);
+    w2v_corpus_free(text);
+    if (!st)
+        fprintf(stderr, "held-out loss %.5f (positive term %.5f; centre rank < %d: %.5f, "
+                "the rest: %.5f) over %llu pairs of %s in %.1f s\n", r.loss, r.positive,
+                W2V_HELDOUT_FREQUENT_RANK, r.frequent_loss, r.rare_loss,
+                (unsigned long long)r.pairs, o->heldout, cli_now() - t0);
+    return st;
 }
 
 int main(int argc, char **argv)
@@ -174,6 +196,8 @@ int main(int argc, char **argv)
     if (tst)
         goto out;
 
+    if (o.heldout && report_heldout(&o, tok, corpus, &model, &err) != W2V_OK)
+        goto out;
     double t_write = cli_now();
     if (train_write_vectors(&o, corpus->vocab, &model, &err) != W2V_OK)
         goto out;
