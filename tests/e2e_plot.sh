@@ -55,6 +55,22 @@ check "bar rects" test "$(count '<rect' "$TMP/b.svg")" -eq 8
 check "corner cell is the x title" grep -q '>system</text>' "$TMP/b.svg"
 check "no values" sh -c "'$P' -bars '$TMP/t.tsv' -o '$TMP/b2.svg' -no-values && ! grep -q '>31.6</text>' '$TMP/b2.svg' && grep -q '>31.6</text>' '$TMP/b.svg'"
 
+# line chart: x values in the first column, NA = no point
+printf 'word-updates\tnone\t1e-5\n7e7\t35\t20\n1.7e7\t18.6\tNA\n2.1e8\t45\t38\n' >"$TMP/l.tsv"
+check "lines" "$P" -lines "$TMP/l.tsv" -logx -o "$TMP/l.svg" -title "NEG-5" -ylabel "%"
+check "lines are XML" valid_xml "$TMP/l.svg"
+check "one polyline per series" test "$(count '<polyline' "$TMP/l.svg")" -eq 2
+check "one circle per value" test "$(count '<circle' "$TMP/l.svg")" -eq 5
+check "x title from the corner cell" grep -q '>word-updates</text>' "$TMP/l.svg"
+check "log ticks" grep -q '>100M</text>' "$TMP/l.svg"
+check "linear lines" sh -c "'$P' -lines '$TMP/l.tsv' -o - | grep -q '</svg>'"
+printf 'u\ta\n1\t2\nten\t3\n' >"$TMP/lbad.tsv"
+check "lines: x not a number" run_bad "row 2: x value 'ten'" 1 "$TMP/x.svg" -lines "$TMP/lbad.tsv" -o "$TMP/x.svg"
+printf 'u\ta\n0\t2\n1\t3\n' >"$TMP/lzero.tsv"
+check "lines: 0 on a log axis" run_bad "log axis" 1 "$TMP/x.svg" -lines "$TMP/lzero.tsv" -logx -o "$TMP/x.svg"
+check "logx without lines" run_bad "-logx is for line charts" 2 "$TMP/x.svg" -bars "$TMP/t.tsv" -logx -o "$TMP/x.svg"
+check "bars and lines" run_bad "one chart at a time" 2 "$TMP/x.svg" -bars "$TMP/t.tsv" -lines "$TMP/l.tsv" -o "$TMP/x.svg"
+
 check "no input" run_bad "no vector file" 2 "$TMP/x.svg" -o "$TMP/x.svg"
 check "no words" run_bad "no words" 2 "$TMP/x.svg" "$TMP/v.txt" -o "$TMP/x.svg"
 check "no output" run_bad "no output" 2 "$TMP/x.svg" "$TMP/v.txt" king

@@ -1,6 +1,6 @@
 /*
  * test_plot.c - PCA against planted directions and a dense reference, XML
- * escaping, the scatter and bar SVG writers, and the TSV table reader.
+ * escaping, the scatter, bar and line SVG writers, and the TSV table reader.
  */
 #include "t.h"
 
@@ -438,6 +438,116 @@ static void test_bars(void)
     fclose(null);
 }
 
+static w2v_status parse(const char *text, w2v_plot_table **t, w2v_error *err);
+
+/* ---- the line chart -------------------------------------------------------------- */
+
+/* The x pixel coordinates of the n-th <polyline>'s points, into px (at most
+ * cap); returns how many. */
+static size_t polyline_x(const char *svg, int nth, double *px, size_t cap)
+{
+    const char *p = svg;
+    for (int k = 0; k <= nth; k++) {
+        p = strstr(p, "<polyline");
+        if (!p)
+            return 0;
+        p++;
+    }
+    p = strstr(p, "points=\"");
+    if (!p)
+        return 0;
+    p += 8;
+    size_t n = 0;
+    while (*p && *p != '"' && n < cap) {
+        char *end;
+        px[n++] = strtod(p, &end);
+        p = end + strcspn(end, " \"");
+        if (*p == ' ')
+            p++;
+    }
+    return n;
+}
+
+static void test_lines(void)
+{
+    /* x out of order, a NaN in the second series, a third with one point */
+    const double x[] = {7e7, 1.7e7, 2.1e8, 3.5e8};
+    const double v[] = {35, 20, NAN, 18.6, 4.7, NAN, 45, 38, 50, 48, NAN, NAN};
+    const char *series[] = {"none", "1e-5", "1e-5 & <alpha>"};
+    w2v_plot_lines_spec s = {.npoints = 4, .nseries = 3, .x = x, .values = v,
+                             .series = series, .title = "NEG-5", .xlabel = "updates",
+                             .ylabel = "%", .log_x = 1};
+    capture c;
+    cap_open(&c);
+    T_OK(w2v_plot_lines(c.fp, &s, NULL));
+    cap_close(&c);
+    T_TRUE(well_formed(c.buf));
+    T_EQ(occurrences(c.buf, "<polyline"), 2); /* the third series has one point */
+    T_EQ(occurrences(c.buf, "<circle"), 4 + 3 + 1);
+    T_TRUE(strstr(c.buf, "1e-5 &amp; &lt;alpha&gt;") != NULL);
+    T_TRUE(strstr(c.buf, ">100M</text>") != NULL); /* SI tick labels on the log axis */
+    T_TRUE(strstr(c.buf, ">20M</text>") != NULL);
+    double px[8];
+    size_t n = polyline_x(c.buf, 0, px, 8);
+    T_EQ(n, 4);
+    for (size_t k = 1; k < n; k++)
+        T_CHECK(px[k] > px[k - 1], "point %zu of the first line left of its predecessor", k);
+    /* log axis: 1.7e7 -> 7e7 spans more pixels than 2.1e8 -> 3.5e8 */
+    T_CHECK(n == 4 && px[1] - px[0] > 2 * (px[3] - px[2]), "x axis is not logarithmic");
+    T_EQ(polyline_x(c.buf, 1, px, 8), 3); /* the NaN is skipped */
+    free(c.buf);
+
+    /* linear axis: equal steps in x are equal steps in pixels */
+    const double xl[] = {1, 2, 3};
+    const double vl[] = {1, 2, 4};
+    w2v_plot_lines_spec l = {.npoints = 3, .nseries = 1, .x = xl, .values = vl};
+    cap_open(&c);
+    T_OK(w2v_plot_lines(c.fp, &l, NULL));
+    cap_close(&c);
+    T_EQ(polyline_x(c.buf, 0, px, 8), 3);
+    T_NEAR(px[1] - px[0], px[2] - px[1], 0.11);
+    T_EQ(occurrences(c.buf, "<polyline"), 1);
+    free(c.buf);
+
+    FILE *null = fopen("/dev/null", "w");
+    w2v_error err;
+    w2v_plot_lines_spec b = s;
+    b.npoints = 0;
+    T_EQ(w2v_plot_lines(null, &b, NULL), W2V_ERR_ARG);
+    const double xneg[] = {0, 1, 2, 3};
+    b = s;
+    b.x = xneg;
+    T_EQ(w2v_plot_lines(null, &b, &err), W2V_ERR_ARG);
+    T_TRUE(strstr(err.msg, "log axis") != NULL);
+    b.log_x = 0; /* 0 is fine on a linear axis */
+    T_OK(w2v_plot_lines(null, &b, NULL));
+    const double allnan[] = {NAN, NAN};
+    w2v_plot_lines_spec e = {.npoints = 2, .nseries = 1, .x = xl, .values = allnan};
+    T_EQ(w2v_plot_lines(null, &e, NULL), W2V_ERR_ARG);
+    const double inf[] = {1, INFINITY};
+    e.values = inf;
+    T_EQ(w2v_plot_lines(null, &e, NULL), W2V_ERR_ARG);
+    e.values = vl;
+    e.nseries = W2V_PLOT_MAX_POINTS;
+    T_EQ(w2v_plot_lines(null, &e, NULL), W2V_ERR_ARG);
+    fclose(null);
+
+    /* the table's labels as x values */
+    w2v_plot_table *t;
+    double *xs;
+    T_OK(parse("updates\ta\n1.7e7\t1\n70000000\t2\n", &t, NULL));
+    T_OK(w2v_plot_table_x(t, "t.tsv", &xs, NULL));
+    T_NEAR(xs[0], 1.7e7, 0);
+    T_NEAR(xs[1], 7e7, 0);
+    free(xs);
+    w2v_plot_table_free(t);
+    T_OK(parse("u\ta\n1\t1\nten\t2\n", &t, NULL));
+    T_EQ(w2v_plot_table_x(t, "t.tsv", &xs, &err), W2V_ERR_FORMAT);
+    T_TRUE(xs == NULL);
+    T_TRUE(strstr(err.msg, "row 2") && strstr(err.msg, "'ten'"));
+    w2v_plot_table_free(t);
+}
+
 /* ---- the table reader ---------------------------------------------------------------- */
 
 static w2v_status parse(const char *text, w2v_plot_table **t, w2v_error *err)
@@ -495,6 +605,7 @@ int main(void)
     test_escape();
     test_scatter();
     test_bars();
+    test_lines();
     test_table();
     return T_DONE();
 }

@@ -8,7 +8,10 @@
  *                     analogies show as parallel arrows;
  *   w2v_plot_bars     a grouped bar chart (groups of bars, one per series,
  *                     with a legend and the values written above the bars);
- *   w2v_plot_table_*  the bar chart's data from a TSV file.
+ *   w2v_plot_lines    a line chart: series of (x, y) points joined in x
+ *                     order, on a linear or logarithmic x axis (accuracy
+ *                     against word-updates);
+ *   w2v_plot_table_*  the data of either chart from a TSV file.
  *
  * DESIGN: the writers emit one self-contained SVG 1.1 document (no scripts,
  * no external fonts or images, a generic font stack) to a caller-owned
@@ -92,6 +95,29 @@ typedef struct {
  */
 w2v_status w2v_plot_bars(FILE *out, const w2v_plot_bars_spec *spec, w2v_error *err);
 
+typedef struct {
+    size_t npoints, nseries;      /* rows of x values and series; npoints * nseries
+                                     <= W2V_PLOT_MAX_POINTS */
+    const double *x;              /* npoints x values, finite (> 0 with log_x), any order */
+    const char *const *series;    /* nseries legend entries, or NULL: no legend */
+    const double *values;         /* values[p * nseries + s]: series s at x[p]; NaN: none */
+    const char *title, *xlabel, *ylabel; /* NULL: none */
+    unsigned width, height;       /* pixels; 0: 760 x 480 */
+    int log_x;                    /* non-zero: logarithmic x axis */
+} w2v_plot_lines_spec;
+
+/*
+ * Write a line chart as SVG: each series is one <polyline> through its
+ * points in increasing x (skipping its NaN cells; none when it has fewer
+ * than two points) with one <circle> per point (a <title> tooltip gives
+ * the values), a legend, grid and tick labels (on a log axis 1, 2, 5 times
+ * powers of ten, large values as 10k, 1M, 1G).  The y axis spans the data,
+ * rounded out to ticks.  @return W2V_OK, W2V_ERR_ARG (no points or series,
+ * too many, a non-finite x or value, x <= 0 on a log axis, no value at
+ * all), W2V_ERR_NOMEM, W2V_ERR_IO.
+ */
+w2v_status w2v_plot_lines(FILE *out, const w2v_plot_lines_spec *spec, w2v_error *err);
+
 /*
  * Write s as XML character data or attribute text: & < > " ' become
  * entities, and bytes that are not well-formed UTF-8 or are control
@@ -100,7 +126,8 @@ w2v_status w2v_plot_bars(FILE *out, const w2v_plot_bars_spec *spec, w2v_error *e
  */
 void w2v_plot_xml_escape(FILE *out, const char *s);
 
-/* A bar chart's data: a header row, then one row per group. */
+/* A chart's data: a header row, then one row per group (bars) or per x
+ * value (lines: the labels are the x values, see w2v_plot_table_x). */
 typedef struct {
     size_t ngroups, nseries;
     char **groups;   /* ngroups labels (first cell of each row) */
@@ -126,6 +153,13 @@ w2v_status w2v_plot_table_parse(const char *data, size_t len, const char *name,
                                 w2v_plot_table **out, w2v_error *err);
 /* The same from a file (at most W2V_PLOT_TABLE_MAX_BYTES; W2V_ERR_IO). */
 w2v_status w2v_plot_table_read(const char *path, w2v_plot_table **out, w2v_error *err);
+/*
+ * The row labels of t as numbers, for a line chart: x[g] = label of row g.
+ * A label that is not a finite number is W2V_ERR_FORMAT naming name and the
+ * row.  @return W2V_OK and a malloc'ed *x (caller frees), W2V_ERR_NOMEM.
+ */
+w2v_status w2v_plot_table_x(const w2v_plot_table *t, const char *name, double **x,
+                            w2v_error *err);
 /* Free a table; NULL is accepted. */
 void w2v_plot_table_free(w2v_plot_table *t);
 

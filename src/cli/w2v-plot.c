@@ -1,8 +1,10 @@
 /*
- * w2v-plot - SVG pictures: words projected by PCA, or a bar chart of a TSV.
+ * w2v-plot - SVG pictures: words projected by PCA, or a bar or line chart of
+ * a TSV.
  *
  *     w2v-plot vectors.bin king queen man woman -pairs -o royal.svg
  *     w2v-plot -bars results.tsv -o chart.svg -title "Analogy accuracy"
+ *     w2v-plot -lines curve.tsv -logx -o curve.svg
  *
  * DESIGN: a thin program over plot.h.  The scatter mode reads the vector
  * file, looks the words up exactly (case matters, as in the file), scales
@@ -29,22 +31,28 @@ static void usage(FILE *fp)
     fprintf(fp,
 "usage: " PROG " [options] VECTORS WORD... -o OUT.svg\n"
 "       " PROG " [options] -bars TABLE.tsv -o OUT.svg\n"
+"       " PROG " [options] -lines TABLE.tsv -o OUT.svg [-logx]\n"
 "The first form plots the words on the first two principal components of their\n"
 "vectors; the second draws a grouped bar chart from a TSV whose header holds the\n"
 "series names (optionally after a name for the label column) and whose rows are\n"
-"label<TAB>value<TAB>value...  (NA or an empty cell: no bar).\n"
+"label<TAB>value<TAB>value...  (NA or an empty cell: no bar).  The third draws\n"
+"a line chart from the same kind of table, the labels being x values: one line\n"
+"per series through its points in x order (NA or empty: no point).\n"
 "Options:\n"
 "  -o, -output FILE     the SVG to write ('-' = stdout; required)\n"
 "  -bars FILE           draw a bar chart of this TSV table (the second form)\n"
+"  -lines FILE          draw a line chart of this TSV table (the third form)\n"
 "  -pairs               words come in pairs: an arrow from the first of each pair\n"
 "                       to the second (king queen man woman); a word may recur\n"
 "  -raw                 use the vectors as stored (default: scaled to unit length)\n"
 "  -binary 0|1          force the vector file's format (default: detect)\n"
 "  -title TEXT          a title above the picture (default: none)\n"
 "  -xlabel, -ylabel TEXT  axis titles (default: \"PC1 (N%% of variance)\", ...;\n"
-"                       bars: the header's label-column name, and none)\n"
-"  -width N, -height N  pixels (scatter 900 x 650; bars: fitted to the bars x 480)\n"
+"                       bars, lines: the header's label-column name, and none)\n"
+"  -width N, -height N  pixels (scatter 900 x 650; bars: fitted to the bars x 480;\n"
+"                       lines 760 x 480)\n"
 "  -no-values           bars: no number above each bar\n"
+"  -logx                lines: logarithmic x axis\n"
 "  --                   the words after it may start with '-'\n"
 "  -h, --help           print this help and exit\n"
 "  --version            print the version and exit\n"
@@ -53,9 +61,11 @@ static void usage(FILE *fp)
 
 typedef struct {
     const char *vectors, *output, *bars, *title, *xlabel, *ylabel;
+    const char *lines_table;      /* -lines TABLE */
+    int table_is_lines;           /* o->bars then holds the -lines table */
     const char **words;
     size_t nwords;
-    int pairs, raw, no_values, format;
+    int pairs, raw, no_values, format, log_x;
     unsigned width, height;
 } options;
 
@@ -72,6 +82,7 @@ static int parse_args(int argc, char **argv, options *o)
         {"o", CLI_STR, &o->output, 0, 0},
         {"output", CLI_STR, &o->output, 0, 0},
         {"bars", CLI_STR, &o->bars, 0, 0},
+        {"lines", CLI_STR, &o->lines_table, 0, 0},
         {"title", CLI_STR, &o->title, 0, 0},
         {"xlabel", CLI_STR, &o->xlabel, 0, 0},
         {"ylabel", CLI_STR, &o->ylabel, 0, 0},
@@ -83,7 +94,7 @@ static int parse_args(int argc, char **argv, options *o)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         if (only_words || a[0] != '-' || a[1] == '\0') {
-            if (!o->vectors && !o->bars)
+            if (!o->vectors && !o->bars && !o->lines_table)
                 o->vectors = a;
             else
                 o->words[o->nwords++] = a;
@@ -105,23 +116,37 @@ static int parse_args(int argc, char **argv, options *o)
         if (!strcmp(name, "pairs")) { o->pairs = 1; continue; }
         if (!strcmp(name, "raw")) { o->raw = 1; continue; }
         if (!strcmp(name, "no-values")) { o->no_values = 1; continue; }
+        if (!strcmp(name, "logx")) { o->log_x = 1; continue; }
         if (!cli_flag_take(PROG, flags, sizeof flags / sizeof *flags, name, argc, argv, &i))
             return -1;
     }
     if (binary != 2)
         o->format = binary ? W2V_FORMAT_BINARY : W2V_FORMAT_TEXT;
+    if (o->bars && o->lines_table) {
+        cli_error(PROG, "-bars and -lines: one chart at a time");
+        return -1;
+    }
+    if (o->log_x && !o->lines_table) {
+        cli_error(PROG, "-logx is for line charts (-lines TABLE)");
+        return -1;
+    }
+    if (o->lines_table) { /* the checks below treat both tables alike */
+        o->bars = o->lines_table;
+        o->table_is_lines = 1;
+    }
     if (o->bars && o->vectors) {
         /* with -bars, the first positional was taken as the vector file */
-        cli_error(PROG, "-bars draws a table; no vector file or words go with it ('%s')",
-                  o->vectors);
+        cli_error(PROG, "%s draws a table; no vector file or words go with it ('%s')",
+                  o->table_is_lines ? "-lines" : "-bars", o->vectors);
         return -1;
     }
     if (o->bars && o->nwords) {
-        cli_error(PROG, "-bars draws a table; no words go with it ('%s')", o->words[0]);
+        cli_error(PROG, "%s draws a table; no words go with it ('%s')",
+                  o->table_is_lines ? "-lines" : "-bars", o->words[0]);
         return -1;
     }
     if (!o->bars && !o->vectors) {
-        cli_error(PROG, "no vector file or -bars table given (see " PROG " --help)");
+        cli_error(PROG, "no vector file or -bars/-lines table given (see " PROG " --help)");
         return -1;
     }
     if (!o->bars && o->nwords == 0) {
@@ -145,16 +170,17 @@ static int parse_args(int argc, char **argv, options *o)
     return 0;
 }
 
-/* Write the picture atomically: spec is a scatter or a bars spec. */
+/* Write the picture atomically: exactly one of the specs is non-NULL. */
 static int write_svg(const char *path, const w2v_plot_scatter_spec *sc,
-                     const w2v_plot_bars_spec *bars)
+                     const w2v_plot_bars_spec *bars, const w2v_plot_lines_spec *lines)
 {
     w2v_error err;
     w2v_afile *af;
     FILE *fp;
     w2v_status st = w2v_afile_open(path, &af, &fp, &err);
     if (!st) {
-        st = sc ? w2v_plot_scatter(fp, sc, &err) : w2v_plot_bars(fp, bars, &err);
+        st = sc ? w2v_plot_scatter(fp, sc, &err)
+           : bars ? w2v_plot_bars(fp, bars, &err) : w2v_plot_lines(fp, lines, &err);
         if (st)
             w2v_afile_abort(af);
         else
@@ -182,7 +208,32 @@ static int draw_bars(const options *o)
         .xlabel = o->xlabel ? o->xlabel : t->corner && *t->corner ? t->corner : NULL,
         .ylabel = o->ylabel, .width = o->width, .height = o->height,
         .no_values = o->no_values};
-    int rc = write_svg(o->output, NULL, &spec);
+    int rc = write_svg(o->output, NULL, &spec, NULL);
+    w2v_plot_table_free(t);
+    return rc;
+}
+
+static int draw_lines(const options *o)
+{
+    w2v_error err;
+    w2v_plot_table *t;
+    double *x = NULL;
+    if (w2v_plot_table_read(o->bars, &t, &err) != W2V_OK) {
+        cli_error(PROG, "%s", err.msg);
+        return 1;
+    }
+    if (w2v_plot_table_x(t, o->bars, &x, &err) != W2V_OK) {
+        cli_error(PROG, "%s", err.msg);
+        w2v_plot_table_free(t);
+        return 1;
+    }
+    w2v_plot_lines_spec spec = {
+        .npoints = t->ngroups, .nseries = t->nseries, .x = x,
+        .series = (const char *const *)t->series, .values = t->values, .title = o->title,
+        .xlabel = o->xlabel ? o->xlabel : t->corner && *t->corner ? t->corner : NULL,
+        .ylabel = o->ylabel, .width = o->width, .height = o->height, .log_x = o->log_x};
+    int rc = write_svg(o->output, NULL, NULL, &spec);
+    free(x);
     w2v_plot_table_free(t);
     return rc;
 }
@@ -257,7 +308,7 @@ static int draw_scatter(const options *o)
         .npairs = o->pairs ? o->nwords / 2 : 0, .title = o->title,
         .xlabel = o->xlabel ? o->xlabel : xl, .ylabel = o->ylabel ? o->ylabel : yl,
         .width = o->width, .height = o->height, .equal_aspect = 1};
-    rc = write_svg(o->output, &spec, NULL);
+    rc = write_svg(o->output, &spec, NULL, NULL);
 out:
     free(point);
     free(row);
@@ -276,7 +327,7 @@ int main(int argc, char **argv)
         free(o.words);
         return 2;
     }
-    int rc = o.bars ? draw_bars(&o) : draw_scatter(&o);
+    int rc = o.table_is_lines ? draw_lines(&o) : o.bars ? draw_bars(&o) : draw_scatter(&o);
     free(o.words);
     return rc;
 }

@@ -736,3 +736,243 @@ w2v_status w2v_plot_bars(FILE *out, const w2v_plot_bars_spec *s, w2v_error *err)
                 ly.L, zero, ly.R, zero);
     return svg_close(out, err);
 }
+
+/* ---- lines -------------------------------------------------------------------- */
+
+/* A number for a tick of a log axis: 500, 2k, 10M, 1G (three significant
+ * digits at most, trailing zeros dropped). */
+static void si_label(char *buf, size_t n, double v)
+{
+    static const char *const suffix[] = {"", "k", "M", "G", "T", "P"};
+    int k = 0;
+    double a = fabs(v);
+    while (a >= 1000 && k < 5) {
+        a /= 1000;
+        v /= 1000;
+        k++;
+    }
+    if (k == 0 && a != 0 && (a < 1e-3))
+        snprintf(buf, n, "%.3g", v);
+    else
+        snprintf(buf, n, "%.3g%s", v, suffix[k]);
+}
+
+typedef struct {
+    double v;     /* x value of the tick */
+    int major;    /* a labelled tick */
+} xtick;
+
+/* Ticks of a log axis over [lo, hi]: powers of ten, and 2 and 5 times them
+ * when the axis spans at most three decades (more would crowd).  Returns
+ * how many were written to t (at most cap). */
+static size_t log_ticks(double lo, double hi, xtick *t, size_t cap)
+{
+    size_t n = 0;
+    int fine = log10(hi / lo) <= 3;
+    for (double p = pow(10, floor(log10(lo))); p <= hi * 1.0001 && n < cap; p *= 10) {
+        const double mult[] = {1, 2, 5};
+        for (int m = 0; m < (fine ? 3 : 1) && n < cap; m++) {
+            double v = p * mult[m];
+            if (v >= lo * 0.9999 && v <= hi * 1.0001)
+                t[n++] = (xtick){v, 1};
+        }
+    }
+    return n;
+}
+
+static int cmp_double_idx(const void *a, const void *b, const double *x)
+{
+    double u = x[*(const size_t *)a], v = x[*(const size_t *)b];
+    return u < v ? -1 : u > v;
+}
+
+/* Insertion sort of idx[0..n) by x (a chart has few points; qsort has no
+ * user pointer in C11). */
+static void sort_by_x(size_t *idx, size_t n, const double *x)
+{
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && cmp_double_idx(&idx[j - 1], &idx[j], x) > 0; j--) {
+            size_t t = idx[j];
+            idx[j] = idx[j - 1];
+            idx[j - 1] = t;
+        }
+}
+
+w2v_status w2v_plot_lines(FILE *out, const w2v_plot_lines_spec *s, w2v_error *err)
+{
+    size_t P = s->npoints, S = s->nseries;
+    if (P == 0 || S == 0)
+        return w2v_error_set(err, W2V_ERR_ARG, "plot: a line chart needs points and series");
+    if (P > W2V_PLOT_MAX_POINTS / S)
+        return w2v_error_set(err, W2V_ERR_ARG, "plot: %zu x %zu points (at most %d)", P, S,
+                             W2V_PLOT_MAX_POINTS);
+    double xmin = INFINITY, xmax = -INFINITY, ymin = INFINITY, ymax = -INFINITY;
+    for (size_t p = 0; p < P; p++) {
+        double x = s->x[p];
+        if (!isfinite(x) || (s->log_x && !(x > 0)))
+            return w2v_error_set(err, W2V_ERR_ARG, "plot: x value %zu (%g) is %s", p + 1, x,
+                                 isfinite(x) ? "not positive on a log axis" : "not finite");
+        for (size_t k = 0; k < S; k++) {
+            double v = s->values[p * S + k];
+            if (isnan(v))
+                continue;
+            if (!isfinite(v))
+                return w2v_error_set(err, W2V_ERR_ARG, "plot: value %zu of row %zu is "
+                                     "infinite", k + 1, p + 1);
+            xmin = fmin(xmin, x);
+            xmax = fmax(xmax, x);
+            ymin = fmin(ymin, v);
+            ymax = fmax(ymax, v);
+        }
+    }
+    if (xmin > xmax)
+        return w2v_error_set(err, W2V_ERR_ARG, "plot: the line chart has no value to draw");
+
+    /* y: the data rounded out to nice ticks */
+    double ystep = nice_step(ymax > ymin ? ymax - ymin : fmax(fabs(ymax), 1), 6);
+    double lo = floor(ymin / ystep + 1e-9) * ystep, hi = ceil(ymax / ystep - 1e-9) * ystep;
+    if (hi <= lo) {
+        lo -= ystep;
+        hi += ystep;
+    }
+    /* x: a little air either side of the extreme points */
+    double x0, x1;
+    if (s->log_x) {
+        double l0 = log10(xmin), l1 = log10(xmax), pad = l1 > l0 ? (l1 - l0) * 0.05 : 0.5;
+        x0 = l0 - pad;
+        x1 = l1 + pad;
+    } else {
+        double pad = xmax > xmin ? (xmax - xmin) * 0.05 : fmax(fabs(xmax) * 0.1, 1);
+        x0 = xmin - pad;
+        x1 = xmax + pad;
+    }
+    xtick ticks[64];
+    size_t nt = 0;
+    double xstep = 0;
+    if (s->log_x) {
+        nt = log_ticks(pow(10, x0), pow(10, x1), ticks, 64);
+        for (size_t k = 0; k < nt; k++)
+            ticks[k].v = log10(ticks[k].v);
+    } else {
+        xstep = nice_step(x1 - x0, 8);
+        for (double k = ceil(x0 / xstep); k * xstep <= x1 && nt < 64; k++)
+            ticks[nt++] = (xtick){k * xstep, 1};
+    }
+
+    char buf[64];
+    double tick_w = 0;
+    for (double k = lo / ystep; k <= hi / ystep + 1e-9; k++) {
+        tick_label(buf, sizeof buf, k * ystep, ystep);
+        tick_w = fmax(tick_w, text_width(buf, TICK_PX));
+    }
+    double W = s->width ? s->width : 760, H = s->height ? s->height : 480;
+    double L = tick_w + 16 + (s->ylabel ? AXIS_PX + 14 : 0), Rm = 24;
+    /* legend rows under the title, wrapped to the width */
+    double legend_h = 0, row_w = 0;
+    if (s->series) {
+        legend_h = 20;
+        for (size_t k = 0; k < S; k++) {
+            double w = 22 + 6 + text_width(s->series[k], TICK_PX) + 18;
+            if (row_w > 0 && L + row_w + w > W - Rm) {
+                legend_h += 20;
+                row_w = 0;
+            }
+            row_w += w;
+        }
+    }
+    double T = (s->title ? 44 : 14) + legend_h + 10;
+    double Bm = TICK_PX + 18 + (s->xlabel ? AXIS_PX + 14 : 0);
+    if (H - T - Bm < 120)
+        H = T + Bm + 120;
+    if (W - L - Rm < 120)
+        return w2v_error_set(err, W2V_ERR_ARG, "plot: %.0f pixels are too narrow for a line "
+                             "chart", W);
+    double B = H - Bm, R = W - Rm;
+    frame f = {.L = L, .T = T, .R = R, .B = B, .x0 = x0, .x1 = x1, .y0 = lo, .y1 = hi};
+
+    svg_open(out, W, H, s->title);
+    fputs("<g stroke=\"#e4e4e4\" stroke-width=\"1\">\n", out);
+    for (size_t k = 0; k < nt; k++)
+        fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n",
+                px_x(&f, ticks[k].v), T, px_x(&f, ticks[k].v), B);
+    for (double k = lo / ystep; k <= hi / ystep + 1e-9; k++)
+        fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", L,
+                px_y(&f, k * ystep), R, px_y(&f, k * ystep));
+    fputs("</g>\n<g fill=\"#404040\">\n", out);
+    for (size_t k = 0; k < nt; k++) {
+        if (s->log_x)
+            si_label(buf, sizeof buf, pow(10, ticks[k].v));
+        else
+            tick_label(buf, sizeof buf, ticks[k].v, xstep);
+        text(out, px_x(&f, ticks[k].v), B + TICK_PX + 6, TICK_PX, "middle", "", buf);
+    }
+    for (double k = lo / ystep; k <= hi / ystep + 1e-9; k++) {
+        tick_label(buf, sizeof buf, k * ystep, ystep);
+        text(out, L - 6, px_y(&f, k * ystep) + TICK_PX * 0.35, TICK_PX, "end", "", buf);
+    }
+    fputs("</g>\n", out);
+    fprintf(out, "<path d=\"M%.1f %.1fH%.1fV%.1fH%.1fZ\" fill=\"none\" stroke=\"#606060\"/>\n",
+            L, T, R, B, L);
+    titles(out, W, H, L, R, T, B, s->title, s->xlabel, s->ylabel);
+    if (s->series) {
+        double x = L, y = (s->title ? 44 : 14);
+        for (size_t k = 0; k < S; k++) {
+            double w = 22 + 6 + text_width(s->series[k], TICK_PX) + 18;
+            if (x > L && x + w > W - Rm) {
+                x = L;
+                y += 20;
+            }
+            fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"%s\" "
+                    "stroke-width=\"2.5\"/>\n", x, y + 8, x + 22, y + 8, palette[k % NCOLORS]);
+            text(out, x + 28, y + 12.5, TICK_PX, "start", "fill=\"#202020\"", s->series[k]);
+            x += w;
+        }
+    }
+    size_t *idx = malloc(P * sizeof *idx);
+    if (!idx)
+        return w2v_error_set(err, W2V_ERR_NOMEM, "plot: out of memory");
+    for (size_t p = 0; p < P; p++)
+        idx[p] = p;
+    double *xs = malloc(P * sizeof *xs);
+    if (!xs) {
+        free(idx);
+        return w2v_error_set(err, W2V_ERR_NOMEM, "plot: out of memory");
+    }
+    for (size_t p = 0; p < P; p++)
+        xs[p] = s->log_x ? log10(s->x[p]) : s->x[p];
+    sort_by_x(idx, P, xs);
+    for (size_t k = 0; k < S; k++) {
+        const char *color = palette[k % NCOLORS];
+        size_t have = 0;
+        for (size_t p = 0; p < P; p++)
+            have += !isnan(s->values[idx[p] * S + k]);
+        if (have >= 2) {
+            fprintf(out, "<polyline fill=\"none\" stroke=\"%s\" stroke-width=\"2\" points=\"",
+                    color);
+            const char *sep = "";
+            for (size_t p = 0; p < P; p++) {
+                double v = s->values[idx[p] * S + k];
+                if (isnan(v))
+                    continue;
+                fprintf(out, "%s%.1f,%.1f", sep, px_x(&f, xs[idx[p]]), px_y(&f, v));
+                sep = " ";
+            }
+            fputs("\"/>\n", out);
+        }
+        for (size_t p = 0; p < P; p++) {
+            double v = s->values[idx[p] * S + k];
+            if (isnan(v))
+                continue;
+            fprintf(out, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"%.1f\" fill=\"%s\"><title>",
+                    px_x(&f, xs[idx[p]]), px_y(&f, v), POINT_R, color);
+            if (s->series) {
+                w2v_plot_xml_escape(out, s->series[k]);
+                fputs(": ", out);
+            }
+            fprintf(out, "%g, %g</title></circle>\n", s->x[idx[p]], v);
+        }
+    }
+    free(xs);
+    free(idx);
+    return svg_close(out, err);
+}

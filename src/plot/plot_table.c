@@ -258,3 +258,23 @@ w2v_status w2v_plot_table_read(const char *path, w2v_plot_table **out, w2v_error
     free(buf);
     return st;
 }
+
+w2v_status w2v_plot_table_x(const w2v_plot_table *t, const char *name, double **x,
+                            w2v_error *err)
+{
+    *x = malloc((t->ngroups ? t->ngroups : 1) * sizeof **x);
+    if (!*x)
+        return w2v_error_set(err, W2V_ERR_NOMEM, "%s: out of memory", name);
+    for (size_t g = 0; g < t->ngroups; g++) {
+        const char *s = t->groups[g] ? t->groups[g] : "";
+        if (parse_value(s, &(*x)[g]) != 0 || isnan((*x)[g])) {
+            char shown[48];
+            printable(shown, sizeof shown, s);
+            free(*x);
+            *x = NULL;
+            return w2v_error_set(err, W2V_ERR_FORMAT, "%s: row %zu: x value '%s' is not a "
+                                 "number", name, g + 1, shown);
+        }
+    }
+    return W2V_OK;
+}
