@@ -63,4 +63,10 @@ else
     check "fil9.sh after a fresh download" sh -c "'$C/fil9.sh' 2>/dev/null && cmp -s '$TMP/data/fil9.txt' '$D/wiki-sample.expected'"
     check "existing output kept" sh -c "'$C/fil9.sh' 2>&1 | grep -q 'is there'"
 fi
+# the evaluation-set manifest matches the copies the figures were measured with
+if [ -d "$root/../shared/data/analogy" ] || [ -s "$root/eval/data/questions-words.txt" ]; then
+    check "eval manifest sha256" sh -c "cd '$root' && scripts/fetch-data.sh -check >/dev/null"
+else
+    echo "SKIP: no evaluation sets in eval/data or ../shared/data"
+fi
 finish
