@@ -1,99 +1,258 @@
 #!/usr/bin/env bash
-# Reproduce the experiments of Mikolov et al. 2013 ("Distributed
-# Representations of Words and Phrases and their Compositionality") on a
-# corpus of your choice:
-#   - Table 1: skip-gram with NEG-5, NEG-15 and HS-Huffman, each without and
-#     with 1e-5 sub-sampling; 300 dimensions, window 5;
-#   - skip-gram against CBOW (NEG-5, 1e-5);
-#   - phrases (Table 3): w2v-phrase (2 passes), then NEG-5 and HS with 1e-5
-#     sub-sampling on the phrase corpus, scored on questions-phrases.txt.
-# Every model is scored with w2v-eval (questions-words: semantic /
-# syntactic / total, 30,000 most frequent words; phrases over the whole
-# vocabulary) and timed.  Writes
-# OUT/table.md (our figures beside the paper's), OUT/grid.svg (bar chart),
-# OUT/words.svg (king/queen/man/woman-style pairs) and keeps the vectors.
+# Reproduce the experiments of Mikolov et al. 2013 on a corpus of your choice,
+# with w2v-train and w2v-eval only:
+#   1  NIPS Table 1: skip-gram 300-d, window 5, NEG-5, NEG-15 and HS-Huffman,
+#      each without and with 1e-5 sub-sampling (and CBOW NEG-5 1e-5 beside)
+#   2  NIPS Table 3: two passes of w2v-phrase, then NEG-15 and HS with 1e-5 on
+#      the phrase corpus, scored on questions-phrases.txt (with coverage)
+#   3  ICLR Table 2: accuracy against dimension (DIMS3) and training words
+#      (nested prefixes of 1/8, 1/4, 1/2 and all of the corpus), CBOW and
+#      skip-gram
+#   4  ICLR Table 5: one epoch against three on the same prefixes ("more data
+#      beats more epochs")
+#   5  the sub-sampling curve: skip-gram NEG-5 without and with sub-sampling
+#      against word-updates (prefix x epochs), at the default and at higher
+#      starting learning rates (the schedule hypothesis)
+# Analogies are scored over the 30,000 most frequent words (phrases over the
+# whole vocabulary), as the paper; every run also gets the similarity sets
+# and, with HELDOUT=N, the loss on the corpus's last N words, which no run
+# trains on.
 #
-#   scripts/reproduce-mikolov.sh CORPUS [OUT]    (EPOCHS=1 THREADS=cores REUSE=)
+#   scripts/reproduce-mikolov.sh [-x 1,2,3,4,5] [-o OUT] [-q] CORPUS
+#     -x LIST   experiments to run (default 1,5)
+#     -o OUT    results directory (default data/mikolov)
+#     -q        the quick version: Table 1 and phrases, one epoch, CORPUS as is
+#     -n        print the runs that would be made, run nothing
+# Environment (defaults in brackets):
+#   EPOCHS [5]      epochs of experiments 1 and 2
+#   THREADS [cores] worker threads of w2v-train and w2v-eval
+#   EPOCHS3 [1]     epochs of experiment 3;   DIMS3 [50 100 300 600]
+#   ARCHS34 [cbow sg]  architectures of experiments 3 and 4
+#   SAMPLE34 [1e-4] sub-sampling of experiments 3 and 4
+#   CURVE [q4:1 q4:3 all:1 all:3 all:5 all:14]  experiment 5's points,
+#                   PREFIX:EPOCHS with PREFIX q8 q4 q2 (that fraction) or all
+#   SAMPLES5 [0 1e-5 1e-4]  sub-sampling thresholds of experiment 5
+#   ALPHAS5 [0.05 0.1]  extra starting learning rates of experiment 5 (on
+#                   ALPHA_POINTS [q4:1 all:1 all:3] only, each of SAMPLES5_ALPHA
+#                   [SAMPLES5])
+#   HELDOUT [0]     hold back the corpus's last N words for a held-out loss
+#   KEEP [0]        1 keeps every run's vectors (they are large)
+#   LOCK []         a file to flock around each run, so that runs of other
+#                   jobs timed on the same machine do not overlap them
+#   NO_MAKE []      1: use bin/ as it is (a machine with only the binaries)
+# Resumable: a run whose result file exists is not run again; delete
+# OUT/runs/KEY.* to redo one.  Each run records its command, wall, user and
+# system seconds in OUT/runs/KEY.tsv.  Tables: OUT/exp<N>.md; charts:
+# OUT/exp<N>*.svg.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-corpus=${1:?usage: scripts/reproduce-mikolov.sh CORPUS [OUT]}
-out=${2:-data/mikolov}
-epochs=${EPOCHS:-1}
+usage() { sed -n '/^#   scripts/,/^#     -n/p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2; }
+exps=1,5 out=data/mikolov quick= dry=
+while getopts x:o:qnh opt; do
+    case $opt in
+        x) exps=$OPTARG ;; o) out=$OPTARG ;; q) quick=1 ;; n) dry=1 ;; *) usage ;;
+    esac
+done
+shift $((OPTIND - 1))
+[ $# -eq 1 ] || usage
+corpus=$1
+[ -s "$corpus" ] || { echo "reproduce-mikolov: no corpus at $corpus" >&2; exit 1; }
+if [ -n "$quick" ]; then
+    exps=1,2; : "${EPOCHS:=1}"; HELDOUT=0
+fi
+epochs=${EPOCHS:-5}
 threads=${THREADS:-$(nproc)}
-make -s
-mkdir -p "$out"
-shared=../shared
-if [ -s eval/data/questions-words.txt ]; then qw=eval/data/questions-words.txt; qp=eval/data/questions-phrases.txt
-elif [ -s "$shared/data/analogy/questions-words.txt" ]; then
-    qw=$shared/data/analogy/questions-words.txt; qp=$shared/data/analogy/questions-phrases.txt
-else scripts/fetch-data.sh; qw=eval/data/questions-words.txt; qp=eval/data/questions-phrases.txt; fi
-PY=/usr/bin/python3
-[ -x $PY ] || PY=python3
+heldout=${HELDOUT:-0}
+BIN=bin
+if [ -z "${NO_MAKE:-}" ]; then make -s; fi
+for p in w2v-train w2v-eval; do
+    [ -x "$BIN/$p" ] || { echo "reproduce-mikolov: $BIN/$p missing (run make)" >&2; exit 1; }
+done
+PY=python3
+command -v $PY >/dev/null || { echo "reproduce-mikolov: python3 is needed for the tables" >&2; exit 1; }
+mkdir -p "$out/runs" "$out/corpora" "$out/vectors"
 
-# train NAME CORPUS QUESTIONS FLAGS...  -> one TSV row in $out/rows.tsv
-# (REUSE=1 keeps rows already there, to finish an interrupted run)
-train() {
-    local name=$1 c=$2 q=$3; shift 3
-    if [ -n "${REUSE:-}" ] && grep -q "^$name	" "$out/rows.tsv"; then return 0; fi
-    echo "== $name: $*" >&2
-    local t0 t1
-    t0=$(date +%s.%N)
-    bin/w2v-train "$c" -o "$out/$name.bin" -dim 300 -window 5 -min-count 5 -epochs "$epochs" \
-        -threads "$threads" -quiet "$@"
-    t1=$(date +%s.%N)
-    # phrases are rare: score them over the whole vocabulary, as the paper does
+# ---- evaluation sets: eval/data first, then ../shared/data, else fetch them
+find_eval() { # NAME -> path
+    local f
+    for f in "eval/data/$1" "../shared/data/analogy/$1" "../shared/data/similarity/$1"; do
+        [ -s "$f" ] && { echo "$f"; return 0; }
+    done
+    return 1
+}
+qw=$(find_eval questions-words.txt || true)
+if [ -z "$qw" ]; then scripts/fetch-data.sh -eval; qw=$(find_eval questions-words.txt); fi
+qp=$(find_eval questions-phrases.txt || true)
+sims=()
+for s in EN-WS-353-ALL EN-SIMLEX-999 EN-MEN-TR-3k EN-RW-STANFORD; do
+    f=$(find_eval $s.txt || true); [ -n "$f" ] && sims+=("$f")
+done
+
+# ---- corpora: the training part (all but the last HELDOUT words) and its
+# nested prefixes, made by streaming the words once each
+first_words() { # N: the first N words of stdin, as one line (head ends the pipe early)
+    ( set +o pipefail; tr -s ' \n' '\n\n' | grep . | head -n "$1" | tr '\n' ' ' )
+}
+tag=$(basename "$corpus"); tag=${tag%.*}
+train_all=$corpus heldout_file=
+if [ "$heldout" -gt 0 ]; then
+    tag=$tag-h$heldout
+    train_all=$out/corpora/$tag.txt heldout_file=$out/corpora/$tag.heldout.txt
+    if [ ! -s "$heldout_file" ]; then
+        n=$(wc -w < "$corpus")
+        first_words $((n - heldout)) < "$corpus" > "$train_all.part"
+        tr -s ' \n' '\n\n' < "$corpus" | grep . | tail -n "$heldout" | tr '\n' ' ' > "$heldout_file.part"
+        mv "$train_all.part" "$train_all"; mv "$heldout_file.part" "$heldout_file"
+    fi
+fi
+total_words=
+prefix() { # q8|q4|q2|all -> corpus file
+    [ "$1" = all ] && { echo "$train_all"; return 0; }
+    local div=${1#q} f=$out/corpora/$tag-$1.txt
+    if [ ! -s "$f" ]; then
+        [ -n "$total_words" ] || total_words=$(wc -w < "$train_all")
+        first_words $((total_words / div)) < "$train_all" > "$f.part"
+        mv "$f.part" "$f"
+    fi
+    echo "$f"
+}
+has_heldout_flag=
+"$BIN/w2v-train" -h 2>&1 | grep -q -- '-heldout' && has_heldout_flag=1
+
+# ---- one run: train, score, record.  run KEY CORPUS QUESTIONS FLAGS...
+lock() { [ -n "${LOCK:-}" ] || return 0; exec 9>"$LOCK"; flock 9; }
+unlock() { [ -n "${LOCK:-}" ] || return 0; flock -u 9; exec 9>&-; }
+run() {
+    local key=$1 c=$2 q=$3; shift 3
+    local res=$out/runs/$key.tsv vec=$out/vectors/$key.bin
+    [ -s "$res" ] && return 0
+    local cmd=("$BIN/w2v-train" "$c" -o "$vec" -window 5 -min-count 5 -threads "$threads" "$@")
+    if [ -n "$heldout_file" ] && [ -n "$has_heldout_flag" ] && [[ " $* " != *" -negative 0 "* ]]; then
+        cmd+=(-heldout "$heldout_file")
+    fi
+    if [ -n "$dry" ]; then echo "$key: ${cmd[*]}"; return 0; fi
+    echo "== $(date -u +%H:%M:%S) $key: ${cmd[*]}" >&2
     local restrict=30000
     case $q in *phrases*) restrict=0 ;; esac
-    bin/w2v-eval -json -restrict $restrict "$out/$name.bin" "$q" | $PY -c '
-import sys, json
-o = json.loads(sys.stdin.readline())
-pct = lambda s: "%.1f" % (100.0 * s["correct"] / s["seen"]) if s and s["seen"] else "-"
-print("\t".join([sys.argv[1], pct(o.get("syntactic")), pct(o.get("semantic")),
-                 "%.1f" % (100 * o["accuracy"]), "%d/%d" % (o["total"]["seen"], o["total"]["total"]),
-                 "%.0f" % (float(sys.argv[3]) - float(sys.argv[2]))]))' "$name" "$t0" "$t1" >> "$out/rows.tsv"
+    lock
+    local TIMEFORMAT='%R %U %S' times
+    { time "${cmd[@]}" -quiet 2> "$out/runs/$key.log"; } 2> "$out/runs/$key.time"
+    "$BIN/w2v-eval" -json -threads "$threads" -restrict $restrict "$vec" "$q" ${sims[@]+"${sims[@]}"} \
+        > "$out/runs/$key.json.part"
+    unlock
+    mv "$out/runs/$key.json.part" "$out/runs/$key.json"
+    read -r times < "$out/runs/$key.time"
+    printf '%s\t%s\t%s\n' "$key" "${times// /	}" "${cmd[*]}" > "$res.part"
+    mv "$res.part" "$res"
+    [ "${KEEP:-0}" = 1 ] || rm -f "$vec"
+    echo "   $(cut -f2-4 "$res") s" >&2
 }
 
-[ -n "${REUSE:-}" ] || : > "$out/rows.tsv"
-train neg5 "$corpus" "$qw" -negative 5 -sample 0
-train neg15 "$corpus" "$qw" -negative 15 -sample 0
-train hs "$corpus" "$qw" -hs 1 -negative 0 -sample 0
-train neg5-1e5 "$corpus" "$qw" -negative 5 -sample 1e-5
-train neg15-1e5 "$corpus" "$qw" -negative 15 -sample 1e-5
-train hs-1e5 "$corpus" "$qw" -hs 1 -negative 0 -sample 1e-5
-train cbow-neg5-1e5 "$corpus" "$qw" -cbow 1 -negative 5 -sample 1e-5
+# method flags, by name
+mflags() {
+    case $1 in
+        neg5) echo -negative 5 ;; neg15) echo -negative 15 ;; hs) echo -hs 1 -negative 0 ;;
+        *) echo "reproduce-mikolov: unknown method $1" >&2; exit 1 ;;
+    esac
+}
+# key: corpus, architecture, method, sample, dimension, epochs[, alpha]
+key() { # PREFIX ARCH METHOD SAMPLE DIM EPOCHS [ALPHA]
+    local k=$tag-$1-$2-$3-s$4-d$5-e$6
+    [ -n "${7:-}" ] && k=$k-a$7
+    echo "$k"
+}
+sg_run() { # PREFIX ARCH METHOD SAMPLE DIM EPOCHS [ALPHA]
+    local k c a=() arch=()
+    k=$(key "$@"); c=$(prefix "$1")
+    [ -n "${7:-}" ] && a=(-alpha "$7")
+    [ "$2" = cbow ] && arch=(-cbow 1)
+    # shellcheck disable=SC2046
+    run "$k" "$c" "$qw" ${arch[@]+"${arch[@]}"} $(mflags "$3") -sample "$4" -dim "$5" \
+        -epochs "$6" ${a[@]+"${a[@]}"}
+}
 
-# phrases: two passes with a decreasing threshold, then train and score phrases
-if [ ! -s "$out/phrases.txt" ]; then
-    bin/w2v-phrase "$corpus" -o "$out/phrases.txt" -passes 2 -threshold 100 -threshold-decay 0.5 -quiet
-fi
-train phrase-neg5-1e5 "$out/phrases.txt" "$qp" -negative 5 -sample 1e-5
-train phrase-hs-1e5 "$out/phrases.txt" "$qp" -hs 1 -negative 0 -sample 1e-5
+tables() { # EXP: Markdown table(s) and the TSVs behind the charts
+    $PY scripts/mikolov-tables.py "$1" "$out" "$tag" "$train_all" "$epochs" "$threads" "${EPOCHS3:-1}"
+}
+plot_bars() { # TSV SVG TITLE
+    [ -s "$1" ] && "$BIN/w2v-plot" -bars "$1" -o "$2" -title "$3" 2>/dev/null || true
+}
+plot_lines() { # TSV SVG TITLE XLABEL
+    [ -s "$1" ] && "$BIN/w2v-plot" -lines "$1" -o "$2" -title "$3" -xlabel "$4" -logx \
+        -ylabel "analogy accuracy %" 2>/dev/null || true
+}
 
-# the table, with the paper's figures (Table 1 and 3; 1 billion words of Google News)
-$PY - "$out/rows.tsv" "$corpus" "$epochs" "$threads" > "$out/table.md" <<'PYEOF'
-import sys
-rows = {r[0]: r[1:] for r in (l.rstrip("\n").split("\t") for l in open(sys.argv[1]))}
-paper = {"neg5": ("63", "54", "59", "38 min"), "neg15": ("63", "58", "61", "97 min"),
-         "hs": ("53", "40", "47", "41 min"), "neg5-1e5": ("61", "58", "60", "14 min"),
-         "neg15-1e5": ("61", "61", "61", "36 min"), "hs-1e5": ("52", "59", "55", "21 min"),
-         "phrase-neg5-1e5": ("", "", "27", ""), "phrase-hs-1e5": ("", "", "47", "")}
-label = {"neg5": "NEG-5", "neg15": "NEG-15", "hs": "HS-Huffman", "neg5-1e5": "NEG-5, 1e-5",
-         "neg15-1e5": "NEG-15, 1e-5", "hs-1e5": "HS-Huffman, 1e-5",
-         "cbow-neg5-1e5": "CBOW NEG-5, 1e-5", "phrase-neg5-1e5": "phrases: NEG-5, 1e-5",
-         "phrase-hs-1e5": "phrases: HS-Huffman, 1e-5"}
-print("Corpus %s, %s epoch(s), %s threads, 300 dimensions, window 5, min-count 5.\n" % tuple(sys.argv[2:5]))
-print("| method | syntactic % | semantic % | total % | seen / total | time s | paper syn / sem / total % | paper time |")
-print("| --- | --- | --- | --- | --- | --- | --- | --- |")
-for k, name in label.items():
-    if k not in rows: continue
-    syn, sem, tot, seen, secs = rows[k]
-    p = paper.get(k, ("", "", "", ""))
-    ps = " / ".join(x for x in p[:3] if x) if any(p[:3]) else ""
-    print("| %s | %s | %s | %s | %s | %s | %s | %s |" % (name, syn, sem, tot, seen, secs, ps, p[3]))
-PYEOF
-{ printf 'method\tsyntactic\tsemantic\ttotal\n'
-  awk -F'\t' '$1 !~ /^phrase/ {print $1 "\t" $2 "\t" $3 "\t" $4}' "$out/rows.tsv"; } > "$out/grid.tsv"
-bin/w2v-plot -bars "$out/grid.tsv" -o "$out/grid.svg" -title "Analogy accuracy (%) by method" || true
-bin/w2v-plot "$out/neg15-1e5.bin" -pairs king queen man woman uncle aunt prince princess \
-    -o "$out/words.svg" -title "king - man + woman" 2>/dev/null || true
-cat "$out/table.md"
+exp1() {
+    local m s
+    for s in 0 1e-5; do
+        for m in neg5 neg15 hs; do sg_run all sg $m $s 300 "$epochs"; done
+    done
+    sg_run all cbow neg5 1e-5 300 "$epochs"
+    [ -n "$dry" ] && return 0
+    tables 1 > "$out/exp1.md"
+    plot_bars "$out/exp1.tsv" "$out/exp1.svg" "Analogy accuracy (%) by method, $epochs epoch(s)"
+}
+
+exp2() {
+    [ -n "$qp" ] || { echo "reproduce-mikolov: no questions-phrases.txt; experiment 2 skipped" >&2; return 0; }
+    local pc=$out/corpora/$tag-phrases.txt m k
+    if [ ! -s "$pc" ] && [ -z "$dry" ]; then
+        "$BIN/w2v-phrase" "$train_all" -o "$pc" -passes 2 -threshold 100 -threshold-decay 0.5 -quiet
+    fi
+    for m in neg15 hs; do
+        k=$tag-phrases-sg-$m-s1e-5-d300-e$epochs
+        # shellcheck disable=SC2046
+        run "$k" "$pc" "$qp" $(mflags $m) -sample 1e-5 -dim 300 -epochs "$epochs"
+    done
+    [ -n "$dry" ] && return 0
+    tables 2 > "$out/exp2.md"
+}
+
+exp3() {
+    local a d p
+    for a in ${ARCHS34:-cbow sg}; do
+        for d in ${DIMS3:-50 100 300 600}; do
+            for p in q8 q4 q2 all; do sg_run $p "$a" neg5 "${SAMPLE34:-1e-4}" "$d" "${EPOCHS3:-1}"; done
+        done
+    done
+    [ -n "$dry" ] && return 0
+    tables 3 > "$out/exp3.md"
+}
+
+exp4() {
+    local a e p
+    for a in ${ARCHS34:-cbow sg}; do
+        for e in 1 3; do
+            for p in q8 q4 q2 all; do sg_run $p "$a" neg5 "${SAMPLE34:-1e-4}" 300 $e; done
+        done
+    done
+    [ -n "$dry" ] && return 0
+    tables 4 > "$out/exp4.md"
+}
+
+exp5() {
+    local pt s al
+    for pt in ${CURVE:-q4:1 q4:3 all:1 all:3 all:5 all:14}; do
+        for s in ${SAMPLES5:-0 1e-5 1e-4}; do sg_run "${pt%:*}" sg neg5 "$s" 300 "${pt#*:}"; done
+        case " ${ALPHA_POINTS:-q4:1 all:1 all:3} " in *" $pt "*)
+            for al in ${ALPHAS5:-0.05 0.1}; do
+                for s in ${SAMPLES5_ALPHA:-${SAMPLES5:-0 1e-5 1e-4}}; do sg_run "${pt%:*}" sg neg5 "$s" 300 "${pt#*:}" "$al"; done
+            done ;;
+        esac
+    done
+    [ -n "$dry" ] && return 0
+    tables 5 > "$out/exp5.md"
+    plot_lines "$out/exp5-updates.tsv" "$out/exp5-updates.svg" \
+        "NEG-5: analogy accuracy against word-updates" "word-updates (corpus words x epochs)"
+    plot_lines "$out/exp5-time.tsv" "$out/exp5-time.svg" \
+        "NEG-5: analogy accuracy against training time" "training seconds (wall)"
+}
+
+IFS=, read -r -a list <<< "$exps"
+for x in "${list[@]}"; do
+    case $x in
+        1|2|3|4|5) "exp$x" ;;
+        *) echo "reproduce-mikolov: no experiment $x (1-5)" >&2; exit 2 ;;
+    esac
+done
+[ -n "$dry" ] || for x in "${list[@]}"; do cat "$out/exp$x.md"; echo; done
