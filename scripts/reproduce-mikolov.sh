@@ -25,6 +25,7 @@
 #     -n        print the runs that would be made, run nothing
 # Environment (defaults in brackets):
 #   EPOCHS [5]      epochs of experiments 1 and 2
+#   DIM [300]       dimensions of experiments 1, 2, 4 and 5
 #   THREADS [cores] worker threads of w2v-train and w2v-eval
 #   EPOCHS3 [1]     epochs of experiment 3;   DIMS3 [50 100 300 600]
 #   ARCHS34 [cbow sg]  architectures of experiments 3 and 4
@@ -40,6 +41,8 @@
 #   LOCK []         a file to flock around each run, so that runs of other
 #                   jobs timed on the same machine do not overlap them
 #   NO_MAKE []      1: use bin/ as it is (a machine with only the binaries)
+#   QUESTIONS []    the analogy file (default: questions-words.txt, found in
+#                   eval/data or ../shared/data, else downloaded)
 # Resumable: a run whose result file exists is not run again; delete
 # OUT/runs/KEY.* to redo one.  Each run records its command, wall, user and
 # system seconds in OUT/runs/KEY.tsv.  Tables: OUT/exp<N>.md; charts:
@@ -59,8 +62,11 @@ corpus=$1
 [ -s "$corpus" ] || { echo "reproduce-mikolov: no corpus at $corpus" >&2; exit 1; }
 if [ -n "$quick" ]; then
     exps=1,2; : "${EPOCHS:=1}"; HELDOUT=0
+    export QUICK=1  # the tables say so
 fi
 epochs=${EPOCHS:-5}
+dim=${DIM:-300}
+export DIM=$dim  # for the tables
 threads=${THREADS:-$(nproc)}
 heldout=${HELDOUT:-0}
 BIN=bin
@@ -73,14 +79,9 @@ command -v $PY >/dev/null || { echo "reproduce-mikolov: python3 is needed for th
 mkdir -p "$out/runs" "$out/corpora" "$out/vectors"
 
 # ---- evaluation sets: eval/data first, then ../shared/data, else fetch them
-find_eval() { # NAME -> path
-    local f
-    for f in "eval/data/$1" "../shared/data/analogy/$1" "../shared/data/similarity/$1"; do
-        [ -s "$f" ] && { echo "$f"; return 0; }
-    done
-    return 1
-}
-qw=$(find_eval questions-words.txt || true)
+. scripts/eval-data.sh
+find_eval() { eval_file "$1"; }
+qw=${QUESTIONS:-$(find_eval questions-words.txt || true)}
 if [ -z "$qw" ]; then scripts/fetch-data.sh -eval; qw=$(find_eval questions-words.txt); fi
 qp=$(find_eval questions-phrases.txt || true)
 sims=()
@@ -137,8 +138,11 @@ run() {
     lock
     local TIMEFORMAT='%R %U %S' times
     { time "${cmd[@]}" -quiet 2> "$out/runs/$key.log"; } 2> "$out/runs/$key.time"
+    # a set with no known word makes w2v-eval fail after scoring the others:
+    # keep what it scored, its complaint goes to the log
     "$BIN/w2v-eval" -json -threads "$threads" -restrict $restrict "$vec" "$q" ${sims[@]+"${sims[@]}"} \
-        > "$out/runs/$key.json.part"
+        > "$out/runs/$key.json.part" 2>> "$out/runs/$key.log" ||
+        echo "   w2v-eval: $(tail -n 1 "$out/runs/$key.log")" >&2
     unlock
     mv "$out/runs/$key.json.part" "$out/runs/$key.json"
     read -r times < "$out/runs/$key.time"
@@ -185,9 +189,9 @@ plot_lines() { # TSV SVG TITLE XLABEL
 exp1() {
     local m s
     for s in 0 1e-5; do
-        for m in neg5 neg15 hs; do sg_run all sg $m $s 300 "$epochs"; done
+        for m in neg5 neg15 hs; do sg_run all sg $m $s "$dim" "$epochs"; done
     done
-    sg_run all cbow neg5 1e-5 300 "$epochs"
+    sg_run all cbow neg5 1e-5 "$dim" "$epochs"
     [ -n "$dry" ] && return 0
     tables 1 > "$out/exp1.md"
     plot_bars "$out/exp1.tsv" "$out/exp1.svg" "Analogy accuracy (%) by method, $epochs epoch(s)"
@@ -200,9 +204,9 @@ exp2() {
         "$BIN/w2v-phrase" "$train_all" -o "$pc" -passes 2 -threshold 100 -threshold-decay 0.5 -quiet
     fi
     for m in neg15 hs; do
-        k=$tag-phrases-sg-$m-s1e-5-d300-e$epochs
+        k=$tag-phrases-sg-$m-s1e-5-d$dim-e$epochs
         # shellcheck disable=SC2046
-        run "$k" "$pc" "$qp" $(mflags $m) -sample 1e-5 -dim 300 -epochs "$epochs"
+        run "$k" "$pc" "$qp" $(mflags $m) -sample 1e-5 -dim "$dim" -epochs "$epochs"
     done
     [ -n "$dry" ] && return 0
     tables 2 > "$out/exp2.md"
@@ -223,7 +227,7 @@ exp4() {
     local a e p
     for a in ${ARCHS34:-cbow sg}; do
         for e in 1 3; do
-            for p in q8 q4 q2 all; do sg_run $p "$a" neg5 "${SAMPLE34:-1e-4}" 300 $e; done
+            for p in q8 q4 q2 all; do sg_run $p "$a" neg5 "${SAMPLE34:-1e-4}" "$dim" $e; done
         done
     done
     [ -n "$dry" ] && return 0
@@ -233,10 +237,10 @@ exp4() {
 exp5() {
     local pt s al
     for pt in ${CURVE:-q4:1 q4:3 all:1 all:3 all:5 all:14}; do
-        for s in ${SAMPLES5:-0 1e-5 1e-4}; do sg_run "${pt%:*}" sg neg5 "$s" 300 "${pt#*:}"; done
+        for s in ${SAMPLES5:-0 1e-5 1e-4}; do sg_run "${pt%:*}" sg neg5 "$s" "$dim" "${pt#*:}"; done
         case " ${ALPHA_POINTS:-q4:1 all:1 all:3} " in *" $pt "*)
             for al in ${ALPHAS5:-0.05 0.1}; do
-                for s in ${SAMPLES5_ALPHA:-${SAMPLES5:-0 1e-5 1e-4}}; do sg_run "${pt%:*}" sg neg5 "$s" 300 "${pt#*:}" "$al"; done
+                for s in ${SAMPLES5_ALPHA:-${SAMPLES5:-0 1e-5 1e-4}}; do sg_run "${pt%:*}" sg neg5 "$s" "$dim" "${pt#*:}" "$al"; done
             done ;;
         esac
     done
