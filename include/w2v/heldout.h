@@ -13,9 +13,10 @@
  * trainer uses (input row of c, output row of w) and K negatives n_k:
  *     -log sigma(in_c . out_w) - sum_k log sigma(-in_c . out_n_k)
  * averaged over every pair within the full window (no random shrinking, no
- * sub-sampling: every word of the held-out text counts), in double precision
- * with the exact sigmoid.  Words outside the vocabulary are skipped, as in
- * training.  Needs the output matrix of negative sampling (W_out).
+ * sub-sampling: every word of the held-out text counts), with the exact
+ * sigmoid in double precision (dot products summed in float lanes, then in
+ * double).  Words outside the vocabulary are skipped, as in training.
+ * Needs the output matrix of negative sampling (W_out).
  */
 #ifndef W2V_HELDOUT_H
 #define W2V_HELDOUT_H

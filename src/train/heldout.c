@@ -1,7 +1,7 @@
 /*
  * heldout.c - the negative-sampling loss on held-out text (see heldout.h).
  *
- * One thread, double precision, exact sigmoid: a held-out slice of half a
+ * One thread, exact sigmoid in double precision: a held-out slice of half a
  * million words with window 5 and 5 negatives is about 3 x 10^7 dot products
  * of D floats, a few seconds at 300 dimensions, small beside training.  It
  * does not shrink windows at random or sub-sample: those are training-time
@@ -22,10 +22,21 @@ static double neg_log_sigmoid(double x)
     return x > 0 ? log1p(exp(-x)) : -x + log1p(exp(x));
 }
 
+/* Eight float partial sums (the compiler turns them into one vector
+ * register), added up in double: accurate to about 1e-6 relative at D = 300,
+ * far below the differences between models, and several times faster than
+ * a double loop. */
 static double dot(const float *a, const float *b, size_t D)
 {
+    float acc[8] = {0};
+    size_t i = 0;
+    for (; i + 8 <= D; i += 8)
+        for (int k = 0; k < 8; k++)
+            acc[k] += a[i + k] * b[i + k];
     double s = 0;
-    for (size_t i = 0; i < D; i++)
+    for (int k = 0; k < 8; k++)
+        s += acc[k];
+    for (; i < D; i++)
         s += (double)a[i] * (double)b[i];
     return s;
 }
