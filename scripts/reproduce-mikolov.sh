@@ -27,6 +27,7 @@
 #   EPOCHS [5]      epochs of experiments 1 and 2
 #   DIM [300]       dimensions of experiments 1, 2, 4 and 5
 #   THREADS [cores] worker threads of w2v-train and w2v-eval
+#   SAMPLES1 [0 1e-5]  experiment 1's sub-sampling, in the order run
 #   EPOCHS3 [1]     epochs of experiment 3;   DIMS3 [50 100 300 600]
 #   ARCHS34 [cbow sg]  architectures of experiments 3 and 4
 #   SAMPLE34 [1e-4] sub-sampling of experiments 3 and 4
@@ -188,7 +189,7 @@ plot_lines() { # TSV SVG TITLE XLABEL
 
 exp1() {
     local m s
-    for s in 0 1e-5; do
+    for s in ${SAMPLES1:-0 1e-5}; do
         for m in neg5 neg15 hs; do sg_run all sg $m $s "$dim" "$epochs"; done
     done
     sg_run all cbow neg5 1e-5 "$dim" "$epochs"
