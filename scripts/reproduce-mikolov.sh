@@ -250,7 +250,7 @@ exp5() {
     plot_lines "$out/exp5-updates.tsv" "$out/exp5-updates.svg" \
         "NEG-5: analogy accuracy against word-updates" "word-updates (corpus words x epochs)"
     plot_lines "$out/exp5-time.tsv" "$out/exp5-time.svg" \
-        "NEG-5: analogy accuracy against training time" "training seconds (wall)"
+        "NEG-5: analogy accuracy against training time" "training CPU seconds"
 }
 
 IFS=, read -r -a list <<< "$exps"
