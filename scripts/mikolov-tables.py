@@ -175,6 +175,11 @@ if exp == 1:
             f1(r.get("syn")), f1(r.get("sem")), f1(r.get("total")), r.get("seen", "-"),
             r["wall"], cpu(r), heldcell(r)))
         bars.append(("CBOW NEG-5, 1e-5", r))
+    print("\nHeld-out loss: negative sampling's, with the run's own number of negatives, so it "
+          "compares runs of one method (none for HS).")
+    if any(r.get("cpu_note") for _, r in bars):
+        print("\n\\* CPU time includes the held-out scoring (one thread; w2v-train did not yet "
+              "report its CPU time): roughly 10 s.")
     with open(os.path.join(out, "exp1.tsv"), "w") as f:
         f.write("method\tsyntactic\tsemantic\ttotal\n")
         for name, r in bars:
