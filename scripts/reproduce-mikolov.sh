@@ -18,7 +18,7 @@
 # and, with HELDOUT=N, the loss on the corpus's last N words, which no run
 # trains on.
 #
-#   scripts/reproduce-mikolov.sh [-x 1,2,3,4,5] [-o OUT] [-q] CORPUS
+#   scripts/reproduce-mikolov.sh [-x 1,2,3,4,5] [-o OUT] [-q] [-n] CORPUS [OUT]
 #     -x LIST   experiments to run (default 1,5)
 #     -o OUT    results directory (default data/mikolov)
 #     -q        the quick version: Table 1 and phrases, one epoch, CORPUS as is
@@ -58,8 +58,10 @@ while getopts x:o:qnh opt; do
     esac
 done
 shift $((OPTIND - 1))
-[ $# -eq 1 ] || usage
+# (an OUT after CORPUS is accepted too, as the script once took it)
+[ $# -eq 1 ] || [ $# -eq 2 ] || usage
 corpus=$1
+[ $# -eq 2 ] && out=$2
 [ -s "$corpus" ] || { echo "reproduce-mikolov: no corpus at $corpus" >&2; exit 1; }
 if [ -n "$quick" ]; then
     exps=1,2; : "${EPOCHS:=1}"; HELDOUT=0

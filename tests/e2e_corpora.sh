@@ -38,7 +38,7 @@ printf 'Held out 1 line\n' > "$B/heldout-monolingual.tokenized.shuffled/news.en.
 have_tools=1
 for t in zip unzip tar gzip curl sha256sum; do command -v $t >/dev/null || have_tools=; done
 if [ -z "$have_tools" ]; then
-    echo "SKIP: the corpus scripts need zip, unzip, tar, gzip, curl and sha256sum"
+    skip "the corpus scripts need zip, unzip, tar, gzip, curl and sha256sum"
 else
     (cd "$M" && zip -q text8.zip text8 && zip -q enwik9.zip enwik9)
     (cd "$M/1bw" && tar -czf "$M/1-billion-word-language-modeling-benchmark-r13output.tar.gz" .)
@@ -67,6 +67,6 @@ fi
 if [ -d "$root/../shared/data/analogy" ] || [ -s "$root/eval/data/questions-words.txt" ]; then
     check "eval manifest sha256" sh -c "cd '$root' && scripts/fetch-data.sh -check >/dev/null"
 else
-    echo "SKIP: no evaluation sets in eval/data or ../shared/data"
+    skip "no evaluation sets in eval/data or ../shared/data"
 fi
 finish

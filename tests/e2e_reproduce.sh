@@ -8,7 +8,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 root=$(cd "$here/.." && pwd)
 R=$root/scripts/reproduce-mikolov.sh
-if ! command -v python3 >/dev/null; then echo "SKIP: python3 needed for the tables"; finish; fi
+command -v python3 >/dev/null || skip_all "python3 is needed for the tables"
 planted_corpus "$TMP/c.txt" 3000
 # analogies among planted words (any will do: the pipeline is under test)
 { echo ": topics"; for t in 0 1 2 3; do echo "t${t}w0 t${t}w1 t$((t + 1))w0 t$((t + 1))w1"; done; } > "$TMP/q.txt"
