@@ -42,6 +42,7 @@
 #   LOCK []         a file to flock around each run, so that runs of other
 #                   jobs timed on the same machine do not overlap them
 #   NO_MAKE []      1: use bin/ as it is (a machine with only the binaries)
+#   W2V_BIN [bin]   where the programs are
 #   QUESTIONS []    the analogy file (default: questions-words.txt, found in
 #                   eval/data or ../shared/data, else downloaded)
 # Resumable: a run whose result file exists is not run again; delete
@@ -72,7 +73,7 @@ dim=${DIM:-300}
 export DIM=$dim  # for the tables
 threads=${THREADS:-$(nproc)}
 heldout=${HELDOUT:-0}
-BIN=bin
+BIN=${W2V_BIN:-bin}   # the programs (the tests point it at a sanitizer build)
 if [ -z "${NO_MAKE:-}" ]; then make -s; fi
 for p in w2v-train w2v-eval; do
     [ -x "$BIN/$p" ] || { echo "reproduce-mikolov: $BIN/$p missing (run make)" >&2; exit 1; }

@@ -15,7 +15,7 @@ planted_corpus "$TMP/c.txt" 3000
 export NO_MAKE=1 THREADS=1 DIM=20 QUESTIONS=$TMP/q.txt HELDOUT=2000
 export CURVE="q2:1 all:1" SAMPLES5="0 1e-3" ALPHA_POINTS="all:1" ALPHAS5="0.05" SAMPLES5_ALPHA="1e-3"
 cd "$root" || exit 1
-check "dry run lists 5 runs" sh -c "'$R' -n -x 5 -o '$TMP/o' '$TMP/c.txt' 2>/dev/null | grep -c ': bin/w2v-train' | grep -qx 5"
+check "dry run lists 5 runs" sh -c "'$R' -n -x 5 -o '$TMP/o' '$TMP/c.txt' 2>/dev/null | grep -c ': [^ ]*w2v-train ' | grep -qx 5"
 check "dry run trains nothing" test ! -e "$TMP/o/runs/c-h2000-all-sg-neg5-s0-d20-e1.tsv"
 check "experiment 5" sh -c "'$R' -x 5 -o '$TMP/o' '$TMP/c.txt' > '$TMP/out' 2>'$TMP/err'"
 check "five runs recorded" test "$(ls "$TMP"/o/runs/*.tsv | wc -l)" -eq 5
