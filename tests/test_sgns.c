@@ -17,7 +17,10 @@
 
 static double sigm(double z) { return 1.0 / (1.0 + exp(-z)); }
 
-/* Loss of one batch in double: -sum_c [log s(x_c.y_0) + sum_t>0 log s(-x_c.y_t)]. */
+/* Loss of one batch in double: -sum_c sum_t log s((2 l_t - 1) x_c.y_t);
+ * l = (1, 0, 0, ...) unless a labelled batch set other labels. */
+static float labels[T] = {1.0f};
+
 static double loss(const float *x, size_t nc, const float *y)
 {
     double L = 0;
@@ -26,7 +29,7 @@ static double loss(const float *x, size_t nc, const float *y)
             double s = 0;
             for (size_t d = 0; d < D; d++)
                 s += (double)x[c * D + d] * y[t * D + d];
-            L -= log(t == 0 ? sigm(s) : sigm(-s));
+            L -= log(labels[t] > 0 ? sigm(s) : sigm(-s));
         }
     return L;
 }
@@ -37,10 +40,15 @@ static void fill(float *v, size_t n, w2v_rng *r, float scale)
         v[i] = (w2v_rng_float(r) - 0.5f) * scale;
 }
 
-/* A step of size alpha must equal -alpha * gradient (taken at the old values). */
+/* A step of size alpha must equal -alpha * gradient (taken at the old values).
+ * batch 0: the pair kernel, 1: the NS batch, 2: the labelled batch with
+ * labels (0, 1, 1, 0) as a Huffman path may have them. */
 static void check_gradient(int batch)
 {
     w2v_rng r = w2v_rng_seed(42, batch);
+    static const float path_labels[T] = {0.0f, 1.0f, 1.0f, 0.0f};
+    for (size_t t = 0; t < T; t++)
+        labels[t] = batch == 2 ? path_labels[t] : t == 0;
     size_t nc = batch ? C : 1;
     float x[C * D], y[T * D], x0[C * D], y0[T * D], scratch[C * (D + T)];
     fill(x, nc * D, &r, 1.0f);
@@ -54,7 +62,9 @@ static void check_gradient(int batch)
         yr[t] = y + t * D;
     const float alpha = 1e-3f;
     double got_loss = 0;
-    if (batch)
+    if (batch == 2)
+        w2v_sgns_labelled_ref(xr, nc, yr, labels, T, D, alpha, scratch, &got_loss);
+    else if (batch)
         w2v_sgns_batch_ref(xr, nc, yr, T, D, alpha, scratch, &got_loss);
     else
         w2v_sgns_pair_ref(xr[0], yr, T, D, alpha, scratch, &got_loss);
@@ -78,7 +88,7 @@ static void check_gradient(int batch)
                 worst = e;
         }
     }
-    T_CHECK(worst < 2e-2, "%s kernel: step differs from -alpha*gradient by %g", batch ? "batch" : "pair", worst);
+    T_CHECK(worst < 2e-2, "%s kernel: step differs from -alpha*gradient by %g", batch == 2 ? "labelled" : batch ? "batch" : "pair", worst);
 }
 
 /* Fast variants agree with the references, including repeated rows. */
@@ -114,6 +124,17 @@ static void check_fast_vs_ref(void)
         for (size_t i = 0; i < n; i++)
             worst = fmax(worst, fabs((double)a[i] - b[i]));
         T_CHECK(worst < 1e-5, "batch avx2 vs ref, D=%zu: max diff %g", dim, worst);
+        float lab[T];
+        for (size_t t = 0; t < T; t++)
+            lab[t] = (float)((dim >> t) & 1u); /* every label pattern over the dims */
+        la = lb = 0;
+        w2v_sgns_labelled_ref(xa, C, ya, lab, T, dim, 0.05f, s, &la);
+        w2v_sgns_labelled_avx2(xb, C, yb, lab, T, dim, 0.05f, s, &lb);
+        T_NEAR(la, lb, 1e-4 * fabs(la) + 1e-6);
+        worst = 0;
+        for (size_t i = 0; i < n; i++)
+            worst = fmax(worst, fabs((double)a[i] - b[i]));
+        T_CHECK(worst < 1e-5, "labelled avx2 vs ref, D=%zu: max diff %g", dim, worst);
         w2v_sgns_pair_ref(xa[0], ya, T, dim, 0.05f, s, NULL);
         w2v_sgns_pair_avx2(xb[0], yb, T, dim, 0.05f, s, NULL);
         worst = 0;
@@ -139,6 +160,7 @@ int main(void)
 {
     check_gradient(0);
     check_gradient(1);
+    check_gradient(2);
     check_fast_vs_ref();
     check_sigmoid();
     w2v_sgns_kernels k = w2v_sgns_select(1);

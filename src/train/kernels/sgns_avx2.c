@@ -85,25 +85,30 @@ AVX2 static void combine(float *out, const float *base, float *const *rows, cons
  * Batch: scores four targets at a time, then dX = G Y into scratch (reads
  * the old Y), then Y += G^T X in place (reads the old X), then X += dX.
  */
-AVX2 void w2v_sgns_batch_avx2(float *const *x, size_t C, float *const *y, size_t T, size_t D,
-                              float alpha, float *scratch, double *loss)
+AVX2 void w2v_sgns_labelled_avx2(float *const *x, size_t C, float *const *y, const float *label,
+                                 size_t T, size_t D, float alpha, float *scratch, double *loss)
 {
     float *dx = scratch;        /* C x D */
     float *g = scratch + C * D; /* C x T */
     for (size_t c = 0; c < C; c++)
         scores(x[c], y, T, D, g + c * T);
     for (size_t i = 0; loss && i < C * T; i++)
-        *loss += w2v_sgns_pair_loss(i % T == 0 ? g[i] : -g[i]);
-    for (size_t i = 0; i < C * T; i++) {
-        float label = i % T == 0 ? 1.0f : 0.0f;
-        g[i] = alpha * (label - w2v_sigmoid(g[i]));
-    }
+        *loss += w2v_sgns_pair_loss(label[i % T] > 0.0f ? g[i] : -g[i]);
+    for (size_t c = 0; c < C; c++)
+        for (size_t t = 0; t < T; t++)
+            g[c * T + t] = alpha * (label[t] - w2v_sigmoid(g[c * T + t]));
     for (size_t c = 0; c < C; c++)
         combine(dx + c * D, NULL, y, g + c * T, 1, T, D);
     for (size_t t = 0; t < T; t++)
         combine(y[t], y[t], x, g + t, T, C, D);
     for (size_t c = 0; c < C; c++)
         axpy(1.0f, dx + c * D, x[c], D);
+}
+
+AVX2 void w2v_sgns_batch_avx2(float *const *x, size_t C, float *const *y, size_t T, size_t D,
+                              float alpha, float *scratch, double *loss)
+{
+    w2v_sgns_labelled_avx2(x, C, y, w2v_sgns_ns_labels, T, D, alpha, scratch, loss);
 }
 
 #else /* no AVX2 on this target: the references stand in */
@@ -118,6 +123,12 @@ void w2v_sgns_batch_avx2(float *const *x, size_t C, float *const *y, size_t T, s
                          float alpha, float *scratch, double *loss)
 {
     w2v_sgns_batch_ref(x, C, y, T, D, alpha, scratch, loss);
+}
+
+void w2v_sgns_labelled_avx2(float *const *x, size_t C, float *const *y, const float *label,
+                            size_t T, size_t D, float alpha, float *scratch, double *loss)
+{
+    w2v_sgns_labelled_ref(x, C, y, label, T, D, alpha, scratch, loss);
 }
 
 #endif
