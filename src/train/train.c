@@ -170,9 +170,72 @@ static inline void prefetch_row(const float *row, size_t D)
         __builtin_prefetch(row + d, 1, 3);
 }
 
-/* CBOW, and skip-gram HS with the pair kernel (word2vec.c's other modes):
- * per centre word the Huffman path of the centre, and per context
- * (skip-gram) or once for the mean of the context (CBOW) one kernel call;
+/* Prefetch the W_hs rows of w's Huffman path. */
+static void prefetch_path(const shared *sh, uint32_t w, size_t D)
+{
+    const uint32_t *pt = w2v_huffman_points(&sh->huff, w);
+    size_t L = w2v_huffman_len(&sh->huff, w);
+    for (size_t j = 0; j < L; j++)
+        prefetch_row(sh->model->hs + (size_t)pt[j] * sh->model->stride, D);
+}
+
+/*
+ * CBOW: one kernel call per centre word, for the mean of its context.  Like
+ * the skip-gram batch it runs one centre ahead: the next centre's negatives
+ * are drawn and its output rows (negatives, Huffman path) and the context
+ * row entering the window are prefetched while this one trains.
+ */
+static void train_span_cbow(worker *wk, const uint32_t *span, size_t n, float alpha)
+{
+    const shared *sh = wk->sh;
+    const w2v_model *m = sh->model;
+    size_t D = (m->D + 7) & ~(size_t)7, stride = m->stride;
+    unsigned window = sh->opts->window;
+    int ns = sh->opts->negative > 0, hs = sh->opts->hs;
+    double *lossp = sh->opts->track_loss ? &wk->span_loss : NULL;
+    float **y = wk->y, **y_next = wk->y_next;
+    size_t T_next = ns ? draw_targets(wk, span[0], y_next) : 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t w = span[i];
+        float **swap = y;
+        y = y_next;
+        y_next = swap;
+        size_t T = T_next;
+        if (i + 1 < n) {
+            if (ns) {
+                T_next = draw_targets(wk, span[i + 1], y_next);
+                for (size_t t = 0; t < T_next; t++)
+                    prefetch_row(y_next[t], D);
+            }
+            if (hs)
+                prefetch_path(sh, span[i + 1], D);
+            if (i + 1 + window < n)
+                prefetch_row(m->in + (size_t)span[i + 1 + window] * stride, D);
+        }
+        size_t win = window - w2v_rng_below(&wk->rng, window);
+        size_t lo = i > win ? i - win : 0;
+        size_t hi = i + win < n - 1 ? i + win : n - 1;
+        size_t C = 0;
+        for (size_t j = lo; j <= hi; j++)
+            if (j != i)
+                wk->x[C++] = m->in + (size_t)span[j] * stride;
+        if (C == 0)
+            continue;
+        w2v_out_rows rows = {.path = wk->path, .ns = y, .T = T};
+        if (hs) {
+            const uint32_t *pt = w2v_huffman_points(&sh->huff, w);
+            rows.L = w2v_huffman_len(&sh->huff, w);
+            rows.code = w2v_huffman_code(&sh->huff, w);
+            for (size_t j = 0; j < rows.L; j++)
+                wk->path[j] = m->hs + (size_t)pt[j] * stride;
+        }
+        sh->hk.cbow_step(wk->x, C, &rows, D, alpha, wk->scratch, lossp);
+        wk->span_pairs++;
+    }
+}
+
+/* Skip-gram HS with the pair kernel (word2vec.c's order): per centre word
+ * the Huffman path of the centre and per context one kernel call;
  * negatives, when on, are drawn per call as in word2vec.c. */
 static void train_span_other(worker *wk, const uint32_t *span, size_t n, float alpha)
 {
@@ -195,31 +258,16 @@ static void train_span_other(worker *wk, const uint32_t *span, size_t n, float a
             for (size_t j = 0; j < rows.L; j++)
                 wk->path[j] = m->hs + (size_t)pt[j] * stride;
         }
-        if (sh->opts->cbow) {
-            size_t C = 0;
-            for (size_t j = lo; j <= hi; j++)
-                if (j != i)
-                    wk->x[C++] = m->in + (size_t)span[j] * stride;
-            if (C == 0)
+        for (size_t j = lo; j <= hi; j++) {
+            if (j == i)
                 continue;
             if (ns) {
                 rows.ns = wk->y;
                 rows.T = draw_targets(wk, w, wk->y);
             }
-            sh->hk.cbow_step(wk->x, C, &rows, D, alpha, wk->scratch, lossp);
+            sh->hk.sg_step(m->in + (size_t)span[j] * stride, &rows, D, alpha, wk->scratch,
+                           lossp);
             wk->span_pairs++;
-        } else {
-            for (size_t j = lo; j <= hi; j++) {
-                if (j == i)
-                    continue;
-                if (ns) {
-                    rows.ns = wk->y;
-                    rows.T = draw_targets(wk, w, wk->y);
-                }
-                sh->hk.sg_step(m->in + (size_t)span[j] * stride, &rows, D, alpha, wk->scratch,
-                               lossp);
-                wk->span_pairs++;
-            }
         }
     }
 }
@@ -336,7 +384,9 @@ static void *work(void *arg)
         if (n > 1) {
             wk->span_loss = 0;
             wk->span_pairs = 0;
-            if (sh->opts->cbow || (sh->opts->hs && sh->opts->kernel != W2V_KERNEL_BATCH))
+            if (sh->opts->cbow)
+                train_span_cbow(wk, wk->span, n, alpha);
+            else if (sh->opts->hs && sh->opts->kernel != W2V_KERNEL_BATCH)
                 train_span_other(wk, wk->span, n, alpha);
             else
                 train_span(wk, wk->span, n, alpha);

@@ -42,6 +42,40 @@ AVX2 static inline void axpy(float a, const float *x, float *y, size_t D)
         y[d] += a * x[d];
 }
 
+/*
+ * sigma(x) = 1 / (1 + e^-x) for 8 lanes.  e^-x as 2^n e^r with n = round(-x
+ * log2 e), r = -x - n ln 2 (ln 2 in two parts, so r is exact to float) and a
+ * degree-6 polynomial for e^r on |r| <= ln(2)/2 (Cephes' expf coefficients):
+ * within 2 ulp of expf, so sigma is within a few ulp of w2v_sigmoid.  -x is
+ * clamped to [-87.3, 88.3] first: beyond that sigma is 1 or below 1e-38,
+ * as the scalar one saturates (1.0f, or 0 where it gives 0 exactly).
+ */
+AVX2 static inline __m256 sigmoid8(__m256 x)
+{
+    const __m256 log2e = _mm256_set1_ps(1.44269504088896341f);
+    const __m256 ln2_hi = _mm256_set1_ps(0.693359375f), ln2_lo = _mm256_set1_ps(-2.12194440e-4f);
+    __m256 z = _mm256_sub_ps(_mm256_setzero_ps(), x);
+    z = _mm256_max_ps(_mm256_min_ps(z, _mm256_set1_ps(88.3f)), _mm256_set1_ps(-87.3f));
+    __m256 n = _mm256_round_ps(_mm256_mul_ps(z, log2e), _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
+    __m256 r = _mm256_fnmadd_ps(n, ln2_hi, z);
+    r = _mm256_fnmadd_ps(n, ln2_lo, r);
+    __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.3981999507e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(8.3334519073e-3f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(4.1665795894e-2f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(1.6666665459e-1f));
+    p = _mm256_fmadd_ps(p, r, _mm256_set1_ps(5.0000001201e-1f));
+    p = _mm256_fmadd_ps(p, _mm256_mul_ps(r, r), _mm256_add_ps(r, _mm256_set1_ps(1.0f)));
+    /* 2^n: n + 127 into the exponent field; n in [-126, 128) so 2^n is normal
+     * or, at 128, split as 2^127 * 2 so it cannot overflow the field. */
+    __m256 n1 = _mm256_min_ps(n, _mm256_set1_ps(127.0f));
+    __m256i e = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n1), _mm256_set1_epi32(127)), 23);
+    p = _mm256_mul_ps(p, _mm256_castsi256_ps(e));
+    p = _mm256_mul_ps(p, _mm256_blendv_ps(_mm256_set1_ps(1.0f), _mm256_set1_ps(2.0f),
+                                          _mm256_cmp_ps(n, n1, _CMP_GT_OQ)));
+    return _mm256_div_ps(_mm256_set1_ps(1.0f), _mm256_add_ps(_mm256_set1_ps(1.0f), p));
+}
+
 /* s[t] = x . y[t] for t < T: four targets per pass, so each 8-float chunk
  * of x is loaded once per four dot products. */
 AVX2 static inline void scores(const float *x, float *const *y, size_t T, size_t D, float *s)
