@@ -95,17 +95,21 @@ AVX2 void w2v_sgns_labelled_avx2(float *const *x, size_t C, float *const *y, con
     for (size_t i = 0; loss && i < C * T; i++)
         *loss += w2v_sgns_pair_loss(label[i % T] > 0.0f ? g[i] : -g[i]);
     /* G = alpha (labels - sigma(S)), 8 scores at a time over the C x T block */
-    float lab[W2V_SGNS_MAX_ROWS];
-    size_t n = C * T, i = 0;
+    float lab[8];
+    size_t n = C * T, i = 0, col = 0; /* col = i % T */
     __m256 va = _mm256_set1_ps(alpha);
     for (; i + 8 <= n; i += 8) {
-        for (size_t k = 0; k < 8; k++)
-            lab[k] = label[(i + k) % T];
+        for (size_t k = 0; k < 8; k++) {
+            lab[k] = label[col];
+            col = col + 1 == T ? 0 : col + 1;
+        }
         __m256 s = sigmoid8(_mm256_loadu_ps(g + i));
         _mm256_storeu_ps(g + i, _mm256_mul_ps(va, _mm256_sub_ps(_mm256_loadu_ps(lab), s)));
     }
-    for (; i < n; i++)
-        g[i] = alpha * (label[i % T] - w2v_sigmoid(g[i]));
+    for (; i < n; i++) {
+        g[i] = alpha * (label[col] - w2v_sigmoid(g[i]));
+        col = col + 1 == T ? 0 : col + 1;
+    }
     for (size_t c = 0; c < C; c++)
         combine(dx + c * D, NULL, y, g + c * T, 1, T, D);
     for (size_t t = 0; t < T; t++)

@@ -101,6 +101,31 @@ AVX2 static inline void scores(const float *x, float *const *y, size_t T, size_t
         }
         s[t] = r0, s[t + 1] = r1, s[t + 2] = r2, s[t + 3] = r3;
     }
+    if (t + 2 <= T) { /* two left (T = 6, NEG-5): one pass over x for both */
+        const float *y0 = y[t], *y1 = y[t + 1];
+        __m256 a0 = _mm256_setzero_ps(), a1 = _mm256_setzero_ps();
+        __m256 b0 = _mm256_setzero_ps(), b1 = _mm256_setzero_ps();
+        size_t d = 0;
+        for (; d + 16 <= D8; d += 16) {
+            __m256 xv = _mm256_loadu_ps(x + d), xw = _mm256_loadu_ps(x + d + 8);
+            a0 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(y0 + d), a0);
+            a1 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(y1 + d), a1);
+            b0 = _mm256_fmadd_ps(xw, _mm256_loadu_ps(y0 + d + 8), b0);
+            b1 = _mm256_fmadd_ps(xw, _mm256_loadu_ps(y1 + d + 8), b1);
+        }
+        for (; d < D8; d += 8) {
+            __m256 xv = _mm256_loadu_ps(x + d);
+            a0 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(y0 + d), a0);
+            a1 = _mm256_fmadd_ps(xv, _mm256_loadu_ps(y1 + d), a1);
+        }
+        float r0 = w2v_hsum8(_mm256_add_ps(a0, b0)), r1 = w2v_hsum8(_mm256_add_ps(a1, b1));
+        for (d = D8; d < D; d++) {
+            r0 += x[d] * y0[d];
+            r1 += x[d] * y1[d];
+        }
+        s[t] = r0, s[t + 1] = r1;
+        t += 2;
+    }
     for (; t < T; t++)
         s[t] = dot(x, y[t], D);
 }
