@@ -8,6 +8,12 @@
 #                                 github.com/tmikolov/word2vec); without it
 #                                 that peer is skipped, visibly
 #   RUNS=3 paired runs per mode (w2v then word2vec.c, then again)
+#   PEER_RUNS=N                   word2vec.c in the first N runs only (default
+#                                 RUNS; it takes minutes a run)
+#   W2V_BIN_DIR=DIR               w2v-train and w2v-eval from DIR (default bin,
+#                                 built with make)
+#   BEFORE_BIN_DIR=DIR            also run DIR/w2v-train ("w2v-before": an
+#                                 earlier build) in every run, for a before/after
 #   MODES="sg-ns cbow-ns sg-hs"   a subset, if wanted
 #   BENCH_LOCK=FILE               take flock(1) on FILE around every timed
 #                                 run (so timings on a shared machine do not
@@ -20,10 +26,12 @@
 # 30,000 most frequent words (w2v-eval's default, as compute-accuracy 30000).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-make -s bin/w2v-train bin/w2v-eval
+bindir=${W2V_BIN_DIR:-bin}
+[ "$bindir" != bin ] || make -s bin/w2v-train bin/w2v-eval
 corpus=${1:-data/enwiki8.txt}
 [ -s "$corpus" ] || { echo "no corpus $corpus (run scripts/fetch-data.sh or give a path)" >&2; exit 1; }
 runs=${RUNS:-3}
+peer_runs=${PEER_RUNS:-$runs}
 threads=${THREADS:-2}
 modes=${MODES:-sg-ns cbow-ns sg-hs}
 work=${BENCH_DIR:-data/bench-modes}
@@ -47,7 +55,7 @@ run() {
     local wall user sys_t acc=n/a
     read -r wall user sys_t < "$work/time"
     if [ -n "$an" ]; then
-        acc=$(bin/w2v-eval -json "$vec" "$an" | grep -o '"accuracy":[0-9.e-]*' | head -1 | cut -d: -f2)
+        acc=$("$bindir"/w2v-eval -json "$vec" "$an" | grep -o '"accuracy":[0-9.e-]*' | head -1 | cut -d: -f2)
         acc=$(awk -v a="$acc" 'BEGIN { printf "%.2f", 100 * a }')
     fi
     rm -f "$vec"
@@ -69,14 +77,16 @@ for mode in $modes; do
     esac
     for r in $(seq "$runs"); do
         # shellcheck disable=SC2086
-        run w2v-train "$mode" "$r" bin/w2v-train "$corpus" $common $w -quiet
+        run w2v-train "$mode" "$r" "$bindir"/w2v-train "$corpus" $common $w -quiet
         # shellcheck disable=SC2086
-        [ -z "$c_bin" ] || run word2vec.c "$mode" "$r" "$c_bin" -train "$corpus" $common $c -binary 1
+        [ -z "${BEFORE_BIN_DIR:-}" ] || run w2v-before "$mode" "$r" "$BEFORE_BIN_DIR"/w2v-train "$corpus" $common $w -quiet
+        # shellcheck disable=SC2086
+        [ -z "$c_bin" ] || [ "$r" -gt "$peer_runs" ] || run word2vec.c "$mode" "$r" "$c_bin" -train "$corpus" $common $c -binary 1
     done
 done
 
 echo
-echo "corpus $corpus ($words words), $threads threads, $runs paired runs; wall / CPU s as min / median / max"
+echo "corpus $corpus ($words words), $threads threads, $runs runs ($peer_runs with word2vec.c beside); wall / CPU s as min / median / max"
 awk '
 function sort(a, n,   i, j, t) { for (i = 2; i <= n; i++) for (j = i; j > 1 && a[j-1] > a[j]; j--) { t = a[j]; a[j] = a[j-1]; a[j-1] = t } }
 function med(a, n) { return n % 2 ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
@@ -85,19 +95,22 @@ function mmm(key, what,   n, i, a) {
     return sprintf(what == "acc" ? "%.2f / %.2f / %.2f" : "%.1f / %.1f / %.1f", a[1], med(a, n), a[n])
 }
 { key = $1 SUBSEP $2; n = ++cnt[key]; v[key, "wall", n] = $4; v[key, "cpu", n] = $5; v[key, "acc", n] = $6
-  wall[$1, $2, $3] = $4; if (!($2 in seen)) { seen[$2] = 1; order[++nm] = $2 } }
+  wall[$1, $2, $3] = $4
+  if (!($2 in seen)) { seen[$2] = 1; order[++nm] = $2 }
+  if (!($1 in sseen)) { sseen[$1] = 1; sys[++ns] = $1 } }
 END {
-    printf "%-8s %-10s %-22s %-22s %-22s %s\n", "mode", "system", "wall s", "CPU s", "analogy %", "word2vec.c / w2v (wall, median of pairs)"
+    printf "%-8s %-10s %-22s %-22s %-22s %s\n", "mode", "system", "wall s", "CPU s", "analogy %", "wall / w2v-train (median of pairs, min-max)"
     for (m = 1; m <= nm; m++) {
-        mode = order[m]; n = 0
-        for (r = 1; (("w2v-train", mode, r) in wall); r++)
-            if (("word2vec.c", mode, r) in wall) ratio[++n] = wall["word2vec.c", mode, r] / wall["w2v-train", mode, r]
-        sort(ratio, n)
-        for (s = 0; s < 2; s++) {
-            sys = s ? "word2vec.c" : "w2v-train"; key = sys SUBSEP mode
+        mode = order[m]
+        for (s = 1; s <= ns; s++) {
+            key = sys[s] SUBSEP mode
             if (!(key in cnt)) continue
-            rs = s || n == 0 ? "" : sprintf("%.1fx (%.1f-%.1f)", med(ratio, n), ratio[1], ratio[n])
-            printf "%-8s %-10s %-22s %-22s %-22s %s\n", mode, sys, mmm(key, "wall"), mmm(key, "cpu"), mmm(key, "acc"), rs
+            n = 0
+            for (r = 1; (("w2v-train", mode, r) in wall); r++)
+                if ((sys[s], mode, r) in wall) ratio[++n] = wall[sys[s], mode, r] / wall["w2v-train", mode, r]
+            sort(ratio, n)
+            rs = sys[s] == "w2v-train" || n == 0 ? "" : sprintf("%.2fx (%.2f-%.2f)", med(ratio, n), ratio[1], ratio[n])
+            printf "%-8s %-10s %-22s %-22s %-22s %s\n", mode, sys[s], mmm(key, "wall"), mmm(key, "cpu"), mmm(key, "acc"), rs
         }
     }
 }' "$work/results"
