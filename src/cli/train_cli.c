@@ -297,8 +297,7 @@ const char *train_mode_name(const w2v_train_opts *t)
         return t->hs ? (t->negative ? "cbow+hs+ns" : "cbow+hs") : "cbow+ns";
     int batch = t->kernel == W2V_KERNEL_BATCH;
     if (t->hs)
-        return t->negative ? (batch ? "skip-gram+hs+ns batch" : "skip-gram+hs+ns pair")
-                           : (batch ? "skip-gram+hs batch" : "skip-gram+hs pair");
+        return t->negative ? "skip-gram+hs+ns" : batch ? "skip-gram+hs batch" : "skip-gram+hs pair";
     return batch ? "skip-gram+ns batch" : "skip-gram+ns pair";
 }
 

@@ -60,7 +60,6 @@ typedef struct {
     w2v_rng rng;
     uint32_t *span;          /* W2V_TRAIN_SPAN kept ids */
     float **x, **y, **y_next; /* row pointers handed to the kernels */
-    float *label, *label_next; /* skip-gram HS batch: the labels of y, y_next */
     float *path[W2V_HUFFMAN_MAX_CODE]; /* W_hs rows of the centre word's path */
     float *scratch;
     uint64_t trained;
@@ -131,36 +130,21 @@ static size_t draw_targets(worker *wk, uint32_t w, float **y)
 }
 
 /*
- * The targets of centre w for a skip-gram batch into y and their labels
- * into *label: with hierarchical softmax the rows of w's Huffman path
- * (label 1 - code bit), then with negative sampling w's W_out row (label 1)
- * and the negatives (0).  NS alone keeps the constant NS labels.  Returns T.
+ * The targets of centre w for a skip-gram batch into y: with hierarchical
+ * softmax the W_hs rows of w's Huffman path, else w's W_out row and the
+ * negatives.  Returns their number.
  */
-static size_t batch_targets(worker *wk, uint32_t w, float **y, float *lab, const float **label)
+static size_t batch_targets(worker *wk, uint32_t w, float **y)
 {
     const shared *sh = wk->sh;
-    if (!sh->opts->hs) {
-        *label = w2v_sgns_ns_labels;
+    if (!sh->opts->hs)
         return draw_targets(wk, w, y);
-    }
     const w2v_model *m = sh->model;
     const uint32_t *pt = w2v_huffman_points(&sh->huff, w);
     size_t L = w2v_huffman_len(&sh->huff, w);
-    uint64_t code = w2v_huffman_code(&sh->huff, w);
-    for (size_t j = 0; j < L; j++) {
+    for (size_t j = 0; j < L; j++)
         y[j] = m->hs + (size_t)pt[j] * m->stride;
-        lab[j] = (float)(1u - ((code >> j) & 1u));
-    }
-    size_t T = L;
-    if (sh->opts->negative > 0) {
-        size_t n = draw_targets(wk, w, y + L);
-        lab[L] = 1.0f;
-        for (size_t t = 1; t < n; t++)
-            lab[L + t] = 0.0f;
-        T += n;
-    }
-    *label = lab;
-    return T;
+    return L;
 }
 
 /* Ask for a row's cache lines ahead of use (it will be written). */
@@ -286,11 +270,9 @@ static void train_span(worker *wk, const uint32_t *span, size_t n, float alpha)
      * drawn and their rows prefetched while word i trains, since the noise
      * words' rows (and the deeper Huffman nodes) are scattered over the
      * output matrix and mostly not in cache.  Skip-gram HS is a batch too:
-     * every context of a centre walks the centre's path. */
+     * every context of a centre walks the centre's path (hs_cbow.h). */
     float **y = wk->y, **y_next = wk->y_next;
-    float *lab = wk->label, *lab_next = wk->label_next;
-    const float *label = NULL, *label_next = NULL;
-    size_t T_next = batch ? batch_targets(wk, span[0], y_next, lab_next, &label_next) : 0;
+    size_t T_next = batch ? batch_targets(wk, span[0], y_next) : 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t w = span[i];
         size_t win = window - w2v_rng_below(&wk->rng, window);
@@ -300,13 +282,9 @@ static void train_span(worker *wk, const uint32_t *span, size_t n, float alpha)
             float **swap = y;
             y = y_next;
             y_next = swap;
-            float *lswap = lab;
-            lab = lab_next;
-            lab_next = lswap;
-            label = label_next;
             size_t T = T_next;
             if (i + 1 < n) {
-                T_next = batch_targets(wk, span[i + 1], y_next, lab_next, &label_next);
+                T_next = batch_targets(wk, span[i + 1], y_next);
                 for (size_t t = 0; t < T_next; t++)
                     prefetch_row(y_next[t], D);
                 if (i + 1 + window < n)
@@ -317,7 +295,11 @@ static void train_span(worker *wk, const uint32_t *span, size_t n, float alpha)
                 if (j != i)
                     wk->x[C++] = m->in + (size_t)span[j] * stride;
             if (C > 0) {
-                sh->kern.labelled(wk->x, C, y, label, T, D, alpha, wk->scratch, lossp);
+                if (sh->opts->hs)
+                    sh->hk.sg_hs_batch(wk->x, C, y, w2v_huffman_code(&sh->huff, w), T, D,
+                                       alpha, wk->scratch, lossp);
+                else
+                    sh->kern.batch(wk->x, C, y, T, D, alpha, wk->scratch, lossp);
                 wk->span_pairs += C;
             }
         } else {
@@ -386,7 +368,7 @@ static void *work(void *arg)
             wk->span_pairs = 0;
             if (sh->opts->cbow)
                 train_span_cbow(wk, wk->span, n, alpha);
-            else if (sh->opts->hs && sh->opts->kernel != W2V_KERNEL_BATCH)
+            else if (sh->opts->hs && (sh->opts->kernel != W2V_KERNEL_BATCH || sh->opts->negative))
                 train_span_other(wk, wk->span, n, alpha);
             else
                 train_span(wk, wk->span, n, alpha);
@@ -471,8 +453,6 @@ static void free_workers(worker *wk, unsigned n)
         free(wk[i].x);
         free(wk[i].y);
         free(wk[i].y_next);
-        free(wk[i].label);
-        free(wk[i].label_next);
         free(wk[i].scratch);
     }
     free(wk);
@@ -714,11 +694,13 @@ w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train
         w->x = malloc(rows * sizeof *w->x);
         w->y = malloc(rows * sizeof *w->y);
         w->y_next = malloc(rows * sizeof *w->y_next);
-        w->label = malloc(rows * sizeof *w->label);
-        w->label_next = malloc(rows * sizeof *w->label_next);
-        w->scratch = aligned_alloc(64, (rows * (model->stride + rows) * sizeof(float) + 63) / 64 * 64);
-        if (!st && (!w->span || !w->x || !w->y || !w->y_next || !w->label || !w->label_next ||
-                    !w->scratch))
+        size_t scratch = rows * (model->stride + rows);
+        size_t hs_scratch = W2V_SG_HS_BATCH_SCRATCH(2 * (size_t)opts->window,
+                                                    (size_t)W2V_HUFFMAN_MAX_CODE, model->stride);
+        if (opts->hs && hs_scratch > scratch)
+            scratch = hs_scratch;
+        w->scratch = aligned_alloc(64, (scratch * sizeof(float) + 63) / 64 * 64);
+        if (!st && (!w->span || !w->x || !w->y || !w->y_next || !w->scratch))
             st = w2v_error_set(err, W2V_ERR_NOMEM, "training: out of memory");
     }
     if (!st && resume)
@@ -751,8 +733,7 @@ w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train
         for (unsigned i = 0; wk && i < nt; i++)
             stats->trained += wk[i].trained;
         stats->seconds = now() - t0;
-        stats->kernel = opts->cbow || (opts->hs && opts->kernel != W2V_KERNEL_BATCH)
-                            ? sh->hk.name : sh->kern.name;
+        stats->kernel = opts->hs || opts->cbow ? sh->hk.name : sh->kern.name;
     }
     w2v_train_state_free(&snap);
     free_workers(wk, nt);
