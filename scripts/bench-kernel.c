@@ -52,7 +52,7 @@ static void prefetch(const float *row)
         __builtin_prefetch(row + d, 1, 3);
 }
 
-enum { SGNS, HS, CBOW };
+enum { SGNS, HS, HS_PAIR, CBOW };
 
 /* ns per call of kernel `which` over n calls; rows from `rows` rows of in
  * and out (rows small: in cache), prefetching the next call's if pf. */
@@ -61,11 +61,8 @@ static double run(int which, size_t rows, int pf, size_t n, float *in, float *ou
     w2v_rng r = w2v_rng_seed(1, which * 10 + pf);
     w2v_sgns_kernels k = w2v_sgns_select(0);
     w2v_hs_cbow_kernels hk = w2v_hs_cbow_select(0);
-    static float scratch[(NC + NT + NL) * (D + NT + NL)];
-    float label[NL];
-    for (size_t j = 0; j < NL; j++)
-        label[j] = (float)(j % 3 == 0);
-    size_t ny = which == HS ? NL : NT;
+    static float scratch[(NC + NT + NL) * (D + NT + NL + 2 * NC)];
+    size_t ny = which == HS || which == HS_PAIR ? NL : NT;
     float *x[2][NC], *y[2][NL];
     int cur = 0;
     for (int b = 0; b < 2; b++) {
@@ -91,7 +88,11 @@ static double run(int which, size_t rows, int pf, size_t n, float *in, float *ou
         if (which == SGNS) {
             k.batch(x[cur], NC, y[cur], NT, D, 0.01f, scratch, NULL);
         } else if (which == HS) {
-            k.labelled(x[cur], NC, y[cur], label, NL, D, 0.01f, scratch, NULL);
+            hk.sg_hs_batch(x[cur], NC, y[cur], 0x2D5A3ull, NL, D, 0.01f, scratch, NULL);
+        } else if (which == HS_PAIR) {
+            w2v_out_rows o = {.path = y[cur], .code = 0x2D5A3ull, .L = NL};
+            for (size_t c = 0; c < NC; c++)
+                hk.sg_step(x[cur][c], &o, D, 0.01f, scratch, NULL);
         } else {
             w2v_out_rows o = {.ns = y[cur], .T = NT};
             hk.cbow_step(x[cur], NC, &o, D, 0.01f, scratch, NULL);
@@ -111,7 +112,8 @@ int main(int argc, char **argv)
            w2v_cpu_has_avx2() ? "avx2" : "scalar", D, NC, NT, NL, n);
     printf("%-22s %12s %14s %14s %10s\n", "kernel", "in cache ns", "random rows ns",
            "+ prefetch ns", "GFLOP/s*");
-    static const char *name[] = {"skip-gram NS batch", "skip-gram HS batch", "CBOW NS step"};
+    static const char *name[] = {"skip-gram NS batch", "skip-gram HS batch", "skip-gram HS pairs",
+                                 "CBOW NS step"};
     for (int which = SGNS; which <= CBOW; which++) {
         if (!hot_only)
             run(which, 64, 0, n / 10, in, out); /* warm up */
@@ -121,7 +123,7 @@ int main(int argc, char **argv)
         /* flops of the matrix products: 3 of NC x NT x D for a batch; CBOW:
          * mean NC x D, scores and update 3 x NT x D, scatter NC x D */
         double flops = which == CBOW ? 2.0 * (2 * NC * D + 3 * NT * D)
-                                     : 2.0 * 3 * NC * (which == HS ? NL : NT) * D;
+                                     : 2.0 * 3 * NC * (which == SGNS ? NT : NL) * D;
         printf("%-22s %12.0f %14.0f %14.0f %10.1f\n", name[which], hot, cold, pf, flops / hot);
     }
     printf("* at the in-cache time\n");
