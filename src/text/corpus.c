@@ -386,6 +386,26 @@ static void *read_part(void *arg)
     return NULL;
 }
 
+/* Entries a share hands to the joined stream between two releases. */
+#define JOIN_BLOCK ((size_t)1 << 18)
+
+/*
+ * Give the pages of ids[0..n) that lie wholly inside it back to the kernel:
+ * they were copied to the joined stream and are never read again (the
+ * array is freed right after), so the join does not hold a share and its
+ * copy at once.  Advice only: where it fails, the memory stays until free.
+ */
+static void release_pages(uint32_t *ids, size_t n)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    if (page <= 0)
+        return;
+    uintptr_t lo = ((uintptr_t)ids + (uintptr_t)page - 1) / (uintptr_t)page * (uintptr_t)page;
+    uintptr_t hi = (uintptr_t)(ids + n) / (uintptr_t)page * (uintptr_t)page;
+    if (hi > lo)
+        (void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
 /* The byte before offset at in fd is '\n' (at == 0 counts as yes). */
 static int after_newline(int fd, uint64_t at)
 {
@@ -448,9 +468,13 @@ static w2v_status join_parts(builder *b, part *p, unsigned n, w2v_tokenize_stats
         } else {
             if (real_head)
                 b->ids[b->len++] = W2V_CORPUS_EOS;
-            for (size_t k = 0; k < len; k++) {
-                uint32_t id = c->ids[k];
-                b->ids[b->len++] = id == W2V_CORPUS_EOS ? id : map[id];
+            for (size_t k0 = 0; k0 < len; k0 += JOIN_BLOCK) {
+                size_t k1 = len - k0 < JOIN_BLOCK ? len : k0 + JOIN_BLOCK;
+                for (size_t k = k0; k < k1; k++) {
+                    uint32_t id = c->ids[k];
+                    b->ids[b->len++] = id == W2V_CORPUS_EOS ? id : map[id];
+                }
+                release_pages(c->ids, k1);
             }
         }
         stats->bytes += c->tok.bytes;
