@@ -276,7 +276,7 @@ check "w2v-nearest -n 0" bad "^w2v-nearest: -n: " - "$N" -n 0 "$D/v.txt" king
 check "w2v-nearest -n 3e" bad "^w2v-nearest: -n: " - "$N" -n 3e "$D/v.txt" king
 check "w2v-nearest -restrict -1" bad "^w2v-nearest: -restrict: " - "$N" -restrict -1 "$D/v.txt" king
 check "w2v-nearest -binary 2" bad "^w2v-nearest: -binary: " - "$N" -binary 2 "$D/v.txt" king
-check "w2v-nearest unknown flag" bad "unknown option -frob" - "$N" -frob "$D/v.txt" king
+check "w2v-nearest unknown flag" bad "unknown option '-frob'" - "$N" -frob "$D/v.txt" king
 check "w2v-nearest missing value" bad "needs a value" - "$N" "$D/v.txt" -n
 check "w2v-nearest: text read as binary" bad "v.txt: byte [0-9]+: " - "$N" -binary 1 "$D/v.txt" king
 check "w2v-nearest: binary read as text" bad "b1.bin: line 2: " - "$N" -binary 0 "$D/b1.bin" king
@@ -334,7 +334,7 @@ check "w2v-eval -restrict -1" bad "^w2v-eval: -restrict: " - "$E" -restrict -1 "
 check "w2v-eval -threads 0" bad "^w2v-eval: -threads: " - "$E" -threads 0 "$D/e.txt" "$D/q.txt"
 check "w2v-eval -method x" bad "^w2v-eval: -method: " - "$E" -method x "$D/e.txt" "$D/q.txt"
 check "w2v-eval -case x" bad "^w2v-eval: -case: " - "$E" -case x "$D/e.txt" "$D/q.txt"
-check "w2v-eval unknown flag" bad "unknown option -frob" - "$E" -frob "$D/e.txt" "$D/q.txt"
+check "w2v-eval unknown flag" bad "unknown option '-frob'" - "$E" -frob "$D/e.txt" "$D/q.txt"
 check "w2v-eval -answers in a missing directory" bad "$D/nodir/a.tsv" "$D/nodir/a.tsv" \
     "$E" -answers "$D/nodir/a.tsv" "$D/e.txt" "$D/q.txt"
 check "w2v-eval -answers /dev/full" bad "/dev/full" - "$E" -answers /dev/full "$D/e.txt" "$D/q.txt"
@@ -342,4 +342,62 @@ if [ "$(id -u)" -ne 0 ]; then
     cp "$D/q.txt" "$D/unreadable.txt"; chmod 000 "$D/unreadable.txt"
     check "unreadable evaluation file" bad "unreadable.txt: cannot open" - "$E" "$D/e.txt" "$D/unreadable.txt"
 fi
+# ---- w2v-embed and w2v-search ----------------------------------------------------
+
+EM=$W2V_BIN/w2v-embed
+SR=$W2V_BIN/w2v-search
+printf '3 2\nalpha 1 0\nbeta 0 1\ngamma 1 1\n' > "$D/s.txt"
+printf 'alpha 10\nbeta 5\ngamma 2\n' > "$D/s.voc"
+printf 'alpha beta\ngamma\nnothing here\n' > "$D/docs.txt"
+check "embed: no -o" bad "no output given" - "$EM" "$D/s.txt" "$D/docs.txt" -vocab "$D/s.voc"
+check "embed: sif without -vocab" bad "-weight sif needs -vocab" "$D/e.vec" "$EM" "$D/s.txt" "$D/docs.txt" -o "$D/e.vec"
+check "embed: -weight x" bad "^w2v-embed: -weight: 'x'" "$D/e.vec" "$EM" "$D/s.txt" "$D/docs.txt" -weight x -o "$D/e.vec"
+check "embed: -sif-a 0" bad "^w2v-embed: -sif-a: " "$D/e.vec" "$EM" "$D/s.txt" "$D/docs.txt" -vocab "$D/s.voc" -sif-a 0 -o "$D/e.vec"
+check "embed: -pc with mean" bad "-pc needs component removal" "$D/e.vec" "$EM" "$D/s.txt" "$D/docs.txt" -weight mean -pc "$D/pc" -o "$D/e.vec"
+check "embed: missing vectors" bad "none.bin: " "$D/e.vec" "$EM" "$D/none.bin" "$D/docs.txt" -weight mean -o "$D/e.vec"
+check "embed: vectors are a vocabulary" bad "s.voc" "$D/e.vec" "$EM" "$D/s.voc" "$D/docs.txt" -weight mean -o "$D/e.vec"
+check "embed: bad vocabulary" bad "s.txt:2: count is not" "$D/e.vec" "$EM" "$D/s.txt" "$D/docs.txt" -vocab "$D/s.txt" -o "$D/e.vec"
+check "embed: text is a directory" bad "emptydir: is a directory" "$D/e.vec" "$EM" "$D/s.txt" "$D/emptydir" -weight mean -o "$D/e.vec"
+check "embed: missing text" bad "none.txt: cannot open" "$D/e.vec" "$EM" "$D/s.txt" "$D/none.txt" -weight mean -o "$D/e.vec"
+check "embed: empty text" bad "empty.txt: no lines" "$D/e.vec" "$EM" "$D/s.txt" "$D/empty.txt" -weight mean -o "$D/e.vec"
+printf 'nothing known\n' > "$D/unk.txt"
+check "embed: sif, no known word anywhere" bad "unk.txt: no line has a word with a vector" "$D/e.vec" "$EM" "$D/s.txt" "$D/unk.txt" -vocab "$D/s.voc" -o "$D/e.vec"
+check "embed: mean, no known word: zero vectors" good "$EM" "$D/s.txt" "$D/unk.txt" -weight mean -o "$D/e.vec"
+check "  counted" grep -q "(1 with no known word" "$D/err"
+printf '1 3\npc 1 0 0\n' > "$D/pc3.txt"
+check "embed: component of the wrong dimension" bad "pc3.txt: a component file holds one vector of 2" "$D/e.vec" "$EM" "$D/s.txt" "$D/docs.txt" -vocab "$D/s.voc" -pc "$D/pc3.txt" -o "$D/e.vec"
+printf '1 2\npc 3 0\n' > "$D/pc2.txt"
+check "embed: component not of unit length" bad "pc2.txt: the component has length 3" "$D/e.vec" "$EM" "$D/s.txt" "$D/docs.txt" -vocab "$D/s.voc" -pc "$D/pc2.txt" -o "$D/e.vec"
+check "embed: output in a missing directory" bad "nodir" - "$EM" "$D/s.txt" "$D/docs.txt" -weight mean -o "$D/nodir/e.vec"
+check "embed: output /dev/full" bad "/dev/full" - "$EM" "$D/s.txt" "$D/docs.txt" -weight mean -o /dev/full
+printf 'alpha\nbeta\0gamma\n' > "$D/nuldocs.txt"
+check "embed: NUL byte names file:line" bad "nuldocs.txt:2: a NUL byte \\(at byte 10\\)" "$D/e.vec" "$EM" "$D/s.txt" "$D/nuldocs.txt" -weight mean -o "$D/e.vec"
+check "build: NUL byte names file:line" bad "nuldocs.txt:2: a NUL byte" "$D/ix" "$SR" -build "$D/s.txt" "$D/s.voc" "$D/nuldocs.txt" -o "$D/ix"
+check "embed: from stdin" sh -c "printf 'alpha\n' | timeout 60 '$EM' '$D/s.txt' - -weight mean -binary 0 -o '$D/e.vec' -quiet && head -n 1 '$D/e.vec' | grep -qx '1 2'"
+
+check "build: no -o" bad "-build needs -o INDEX" - "$SR" -build "$D/s.txt" "$D/s.voc" "$D/docs.txt"
+check "build: sif without VOCAB" bad "-build needs VECTORS VOCAB DOCS" - "$SR" -build "$D/s.txt" "$D/docs.txt" -o "$D/ix"
+check "build: empty documents" bad "empty.txt: no lines to index" "$D/ix" "$SR" -build "$D/s.txt" "$D/s.voc" "$D/empty.txt" -o "$D/ix"
+check "build: documents with no known word" bad "unk.txt: no line has a word with a vector" "$D/ix" "$SR" -build "$D/s.txt" "$D/s.voc" "$D/unk.txt" -o "$D/ix"
+check "build: bad regex" bad "token-regex|pattern" "$D/ix" "$SR" -build "$D/s.txt" "$D/s.voc" "$D/docs.txt" -token-regex '(' -o "$D/ix"
+check "build: output in a missing directory" bad "nodir" - "$SR" -build "$D/s.txt" "$D/s.voc" "$D/docs.txt" -o "$D/nodir/ix"
+check "build: output /dev/full" bad "/dev/full" - "$SR" -build "$D/s.txt" "$D/s.voc" "$D/docs.txt" -o /dev/full
+check "build" good "$SR" -build "$D/s.txt" "$D/s.voc" "$D/docs.txt" -o "$D/ix" -quiet
+check "search: -n 0" bad "^w2v-search: -n: " - "$SR" "$D/ix" -n 0 alpha
+check "search: tokenisation flags refused" bad "fixed when the index is built" - "$SR" "$D/ix" -lowercase alpha
+check "search: -o refused" bad "-o is for -build" - "$SR" "$D/ix" -o x alpha
+check "search: unknown flag" bad "unknown option .-frob" - "$SR" "$D/ix" -frob alpha
+check "search: missing index" bad "none.ix: cannot open" - "$SR" "$D/none.ix" alpha
+check "search: empty index" bad "empty.txt: not a search index" - "$SR" "$D/empty.txt" alpha
+check "search: a directory" bad "emptydir: not a regular file" - "$SR" "$D/emptydir" alpha
+check "search: a text file" bad "docs.txt: not a search index" - "$SR" "$D/docs.txt" alpha
+check "search: /dev/zero" bad "/dev/zero: not a regular file" - "$SR" /dev/zero alpha
+head -c 600 "$D/ix" > "$D/ix.short"
+check "search: truncated index" bad "ix.short: truncated or damaged" - "$SR" "$D/ix.short" alpha
+cp "$D/ix" "$D/ix.bad"; printf 'X' | dd of="$D/ix.bad" bs=1 seek=500 conv=notrunc status=none
+check "search: damaged index" bad "ix.bad: (checksum mismatch|non-zero padding)" - "$SR" "$D/ix.bad" alpha
+printf 'alpha\nbe\0ta\n' > "$D/nulq.txt"
+check "search: NUL in a stdin query" bad "stdin line 2: a NUL byte" - sh -c "'$SR' '$D/ix' < '$D/nulq.txt'"
+check "search: empty stdin" good sh -c "'$SR' '$D/ix' -quiet < /dev/null"
+check "search: blank query line" good sh -c "printf '\n' | '$SR' '$D/ix' -quiet | grep -q 'no word of the query'"
 finish

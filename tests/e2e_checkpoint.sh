@@ -42,7 +42,11 @@ check "resumed after SIGINT = uninterrupted" cmp -s "$TMP/ref.bin" "$TMP/i.bin"
 # damaged checkpoints are refused with a clear message
 size=$(stat -c %s "$TMP/k.ckpt")
 cp "$TMP/k.ckpt" "$TMP/bad.ckpt"
-printf '\x5a' | dd of="$TMP/bad.ckpt" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+# change the middle byte (xor, so it always changes: writing a fixed byte
+# left the file intact whenever that byte was already there)
+old=$(od -An -tu1 -j $((size / 2)) -N1 "$TMP/k.ckpt" | tr -d ' ')
+printf "\\$(printf %03o $((old ^ 0x5a)))" | dd of="$TMP/bad.ckpt" bs=1 seek=$((size / 2)) conv=notrunc 2>/dev/null
+check "the copy differs" sh -c "! cmp -s '$TMP/k.ckpt' '$TMP/bad.ckpt'"
 "$T" "$TMP/c.txt" -resume "$TMP/bad.ckpt" -o "$TMP/bad.bin" -quiet 2>"$TMP/err"
 check "corrupted checkpoint refused" sh -c "test $? -eq 1 && grep -q 'checksum' '$TMP/err' && test ! -e '$TMP/bad.bin'"
 head -c $((size - 1000)) "$TMP/k.ckpt" > "$TMP/trunc.ckpt"

@@ -10,13 +10,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 M=$W2V_BIN/w2v-train-mpi
 T=$W2V_BIN/w2v-train
 if [ -n "${W2V_SKIP_MPI:-}" ]; then
-    echo "note: the MPI trainer is not tested here: $W2V_SKIP_MPI"; finish
+    skip_all "the MPI trainer is not tested here: $W2V_SKIP_MPI"
 fi
 if [ ! -x "$M" ]; then
     if command -v mpicc >/dev/null; then
         echo "FAIL: mpicc is here but $M was not built"; echo "RESULT 0 1"; exit 0
     fi
-    echo "note: no mpicc (Open MPI): the MPI trainer is not tested"; finish
+    skip_all "no mpicc (Open MPI): the MPI trainer is not tested"
 fi
 # Open MPI refuses root unless told, and needs leave to run more ranks than cores.
 export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1

@@ -1,7 +1,11 @@
 #!/usr/bin/python3
 """Parity of w2v-eval with gensim (evaluate_word_analogies, evaluate_word_pairs).
 
-usage: gensim_eval.py W2V_BIN_DIR SHARED_DATA_DIR WORK_DIR
+usage: gensim_eval.py W2V_BIN_DIR ANALOGY_DIR SIMILARITY_DIR WORK_DIR
+
+ANALOGY_DIR holds questions-words.txt; SIMILARITY_DIR the EN-*.txt sets
+(both eval/data after scripts/fetch-data.sh; ../shared/data/analogy and
+../shared/data/similarity in the shared tree).
 
 Builds a small vector file with planted structure (deterministic), writes it
 as word2vec.c binary, gensim-style binary (no newline after vectors) and
@@ -69,7 +73,7 @@ def read_pairs(path):
     return out
 
 
-def make_vectors(data):
+def make_vectors(qdir, sdir):
     """Words of the evaluation sets with planted offsets, case variants,
     duplicates, unknown words and filler; returns [(word, vector)] in file order."""
     rng = np.random.default_rng(SEED)
@@ -78,7 +82,7 @@ def make_vectors(data):
     def rand():
         return rng.normal(0.0, 1.0 / np.sqrt(D), D)
 
-    sections = read_questions(os.path.join(data, "analogy", "questions-words.txt"))
+    sections = read_questions(os.path.join(qdir, "questions-words.txt"))
     for name, qs in sections:
         off = 1.2 * rand()
         noise = 1.6 if name.startswith("gram") else 1.3
@@ -92,7 +96,7 @@ def make_vectors(data):
                     vec[x] = vec[y] - off + noise * rand()
     qwords = list(vec)
     for name in SIM_FILES:
-        pairs = read_pairs(os.path.join(data, "similarity", name))
+        pairs = read_pairs(os.path.join(sdir, name))
         lo = min(p[2] for p in pairs)
         hi = max(p[2] for p in pairs)
         for a, b, s in pairs:
@@ -180,15 +184,15 @@ def near_ties(kv, sections, restrict):
 
 
 def main():
-    if len(sys.argv) != 4:
+    if len(sys.argv) != 5:
         print(__doc__)
         print("RESULT 0 1")
         return 1
-    bindir, data, work = sys.argv[1:]
+    bindir, qdir, sdir, work = sys.argv[1:]
     w2v = os.path.join(bindir, "w2v-eval")
-    qpath = os.path.join(data, "analogy", "questions-words.txt")
-    sims = [os.path.join(data, "similarity", n) for n in SIM_FILES]
-    entries, sections, nq = make_vectors(data)
+    qpath = os.path.join(qdir, "questions-words.txt")
+    sims = [os.path.join(sdir, n) for n in SIM_FILES]
+    entries, sections, nq = make_vectors(qdir, sdir)
     paths = write_files(entries, work)
     V = len(entries)
     print("planted vectors: %d rows x %d (%d question words), in %s" % (V, D, nq, work))
@@ -209,10 +213,17 @@ def main():
     check(np.array_equal(kv.vectors, kv_t.vectors), "gensim reads the same floats from binary and text")
     # gensim 4.2 drops a duplicate word but leaves a None key (and a zero
     # row) for it at the end of the vocabulary; evaluate_* crash on those
-    # keys when restrict_vocab reaches them.  Restrict to the distinct words.
-    distinct = sum(1 for k in kv.index_to_key if k is not None)
-    check(distinct == kv.index_to_key.index(None) if None in kv.index_to_key else True,
-          "gensim's placeholder keys all follow the %d distinct words" % distinct)
+    # keys when restrict_vocab reaches them.  Restrict to the distinct words:
+    # the file has exact duplicates (so the case is exercised), gensim keeps
+    # one row per distinct word, and its first `distinct` keys are exactly
+    # the file's distinct words in file order.
+    written = [w for w, _ in entries]
+    first_seen = list(dict.fromkeys(written))
+    distinct = len(first_seen)
+    check(len(written) > distinct and kv.index_to_key[:distinct] == first_seen
+          and all(k is None for k in kv.index_to_key[distinct:]),
+          "%d rows, %d distinct words: gensim's first %d keys are those words, "
+          "placeholders after them" % (len(written), distinct, distinct))
 
     for restrict in (30000, int(0.6 * distinct)):
         ours = runs["w2v.bin"][0] if restrict == 30000 else \

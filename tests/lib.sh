@@ -1,6 +1,9 @@
 # tests/lib.sh - helpers for the end-to-end scripts (sourced).
 # check NAME CMD...   passes when CMD exits 0
 # finish              prints "RESULT <passed> <failed>" and exits
+# skip REASON         says some checks were left out (tests/run.sh lists
+#                     the suite among the skipped, with REASON)
+# skip_all REASON     the whole suite is left out: skip, then RESULT 0 0
 : "${W2V_BIN:=bin}"
 W2V_BIN=$(cd "$W2V_BIN" && pwd)
 t_pass=0; t_fail=0
@@ -11,6 +14,8 @@ check() {
     if "$@"; then t_pass=$((t_pass + 1)); else t_fail=$((t_fail + 1)); echo "FAIL: $name"; fi
 }
 finish() { echo "RESULT $t_pass $t_fail"; exit 0; }
+skip() { echo "SKIP: $*"; }
+skip_all() { skip "$@"; finish; }
 # The Debian interpreter carries gensim; a python3 earlier on PATH may not.
 PY=/usr/bin/python3
 have_gensim() { [ -x "$PY" ] && "$PY" -c 'import gensim' 2>/dev/null; }
@@ -40,4 +45,16 @@ topic_score() {
                 split(w[a], x, "w"); split(w[arg], y, "w")
                 same += x[1] == y[1] }
             printf "%.3f\n", n ? same / n : 0 }' "$1"
+}
+# learns_topics VECTORS WORD...: for each planted word tNwM given, at least
+# 4 of its 5 nearest neighbours (w2v-nearest, the query line left out) are
+# planted words of the same topic N.  Random vectors pass with odds below
+# 1e-4 per word (9 of the 120 other words share a topic).
+learns_topics() {
+    local vec=$1 w; shift
+    for w in "$@"; do
+        "$W2V_BIN/w2v-nearest" -n 5 "$vec" "$w" | awk -v word="$w" -v topic="${w%%w*}w" '
+            $1 ~ /^[0-9]+$/ { n++; same += index($2, topic) == 1 }
+            END { if (n != 5 || same < 4) { printf "%s: %d of %d neighbours share its topic\n", word, same, n; exit 1 } }' || return 1
+    done
 }

@@ -27,11 +27,30 @@ static int t_pass, t_fail;
         }                                                                    \
     } while (0)
 
+/* Each argument is evaluated once, also when the check fails (a failing
+ * T_OK(commit(f)) must not commit twice while printing). */
 #define T_TRUE(c) T_CHECK((c), "%s", #c)
-#define T_EQ(a, b) T_CHECK((long long)(a) == (long long)(b), "%s == %s (%lld vs %lld)", #a, #b, (long long)(a), (long long)(b))
-#define T_NEAR(a, b, tol) T_CHECK(fabs((double)(a) - (double)(b)) <= (tol), "%s ~ %s (%.9g vs %.9g, tol %g)", #a, #b, (double)(a), (double)(b), (double)(tol))
-#define T_STREQ(a, b) T_CHECK(strcmp((a), (b)) == 0, "%s == %s (\"%s\" vs \"%s\")", #a, #b, (a), (b))
-#define T_OK(st) T_CHECK((st) == 0, "%s returned %d", #st, (int)(st))
+#define T_EQ(a, b)                                                               \
+    do {                                                                         \
+        long long t_a_ = (long long)(a), t_b_ = (long long)(b);                  \
+        T_CHECK(t_a_ == t_b_, "%s == %s (%lld vs %lld)", #a, #b, t_a_, t_b_);    \
+    } while (0)
+#define T_NEAR(a, b, tol)                                                        \
+    do {                                                                         \
+        double t_a_ = (double)(a), t_b_ = (double)(b), t_t_ = (double)(tol);     \
+        T_CHECK(fabs(t_a_ - t_b_) <= t_t_, "%s ~ %s (%.9g vs %.9g, tol %g)", #a, #b, \
+                t_a_, t_b_, t_t_);                                               \
+    } while (0)
+#define T_STREQ(a, b)                                                            \
+    do {                                                                         \
+        const char *t_a_ = (a), *t_b_ = (b);                                     \
+        T_CHECK(strcmp(t_a_, t_b_) == 0, "%s == %s (\"%s\" vs \"%s\")", #a, #b, t_a_, t_b_); \
+    } while (0)
+#define T_OK(st)                                                                 \
+    do {                                                                         \
+        int t_s_ = (int)(st);                                                    \
+        T_CHECK(t_s_ == 0, "%s returned %d", #st, t_s_);                         \
+    } while (0)
 #define T_DONE() (printf("RESULT %d %d\n", t_pass, t_fail), t_fail != 0)
 
 #endif

@@ -136,9 +136,9 @@ static void test_space_lookup(void)
     T_EQ(w2v_space_find(sp, "PARIS", 0), 1);
     T_EQ(w2v_space_find(sp, "paris", 0), 1);
     T_EQ(w2v_space_find(sp, "france", 0), 3);
-    T_EQ(w2v_space_find(sp, "france", 3), -1); /* outside the first 3 rows */
+    T_EQ(w2v_space_find(sp, "france", 3), W2V_ROW_NONE); /* outside the first 3 rows */
     T_EQ(w2v_space_find(sp, "Paris", 2), 1);
-    T_EQ(w2v_space_find(sp, "nowhere", 0), -1);
+    T_EQ(w2v_space_find(sp, "nowhere", 0), W2V_ROW_NONE);
     T_EQ(w2v_space_canon(sp, 2), 1);
     T_EQ(w2v_space_canon(sp, 3), 3);
     const float *u = w2v_space_unit(sp, 1);
@@ -151,7 +151,7 @@ static void test_space_lookup(void)
     w2v_space_free(sp);
 
     sp = space_from(f, W2V_CASE_NONE);
-    T_EQ(w2v_space_find(sp, "PARIS", 0), -1);
+    T_EQ(w2v_space_find(sp, "PARIS", 0), W2V_ROW_NONE);
     T_EQ(w2v_space_find(sp, "paris", 0), 2);
     w2v_space_free(sp);
     sp = space_from(f, W2V_CASE_LOWER);
@@ -191,24 +191,25 @@ static w2v_analogies *questions(const char *text)
 
 /* Reference: the per-question loop the batched engine must agree with,
  * written directly from the definition in double. */
-static long analogy_ref(const w2v_space *sp, size_t R, const long r[3], int mul, double eps)
+static w2v_row analogy_ref(const w2v_space *sp, size_t R, const w2v_row r[3], int mul,
+                           double eps)
 {
     size_t D = w2v_space_dim(sp);
-    long best = -1;
+    w2v_row best = W2V_ROW_NONE;
     double bs = -INFINITY;
-    for (size_t x = 0; x < R; x++) {
-        size_t c = w2v_space_canon(sp, x);
-        if (c == (size_t)r[0] || c == (size_t)r[1] || c == (size_t)r[2])
+    for (w2v_row x = 0; x < R; x++) {
+        w2v_row c = w2v_space_canon(sp, x);
+        if (c == r[0] || c == r[1] || c == r[2])
             continue;
         double cs[3] = {0, 0, 0};
         for (int k = 0; k < 3; k++)
             for (size_t d = 0; d < D; d++)
-                cs[k] += (double)w2v_space_unit(sp, x)[d] * w2v_space_unit(sp, (size_t)r[k])[d];
+                cs[k] += (double)w2v_space_unit(sp, x)[d] * w2v_space_unit(sp, r[k])[d];
         double s = mul ? (0.5 * (1 + cs[1])) * (0.5 * (1 + cs[2])) / (0.5 * (1 + cs[0]) + eps)
                        : cs[1] - cs[0] + cs[2];
         if (s > bs) {
             bs = s;
-            best = (long)x;
+            best = x;
         }
     }
     return best;
@@ -242,7 +243,7 @@ static void test_analogy_add_and_exclusion(void)
      * with the nearest-neighbour search, which excludes nothing unless
      * asked); the analogy must answer princess. */
     float qv[4];
-    long rows[8];
+    w2v_row rows[8];
     size_t nr;
     T_OK(w2v_space_query(sp, "king - man + queen", 0, qv, rows, &nr, &e));
     w2v_hit h[2];
@@ -256,7 +257,7 @@ static void test_analogy_add_and_exclusion(void)
     T_OK(w2v_analogies_eval(sp, q, &o, &r, &e));
     T_EQ(r.answer[0], 7);
     {
-        long rr[3] = {0, 2, 3};
+        w2v_row rr[3] = {0, 2, 3};
         T_EQ(analogy_ref(sp, 8, rr, 0, 0), 7);
     }
     T_EQ(r.all.correct, 1);
@@ -282,8 +283,8 @@ static void test_analogy_mul(void)
     T_TRUE(sp && q);
     if (!sp || !q)
         return;
-    long rr[3] = {0, 1, 2};
-    long add = analogy_ref(sp, 5, rr, 0, 0), mul = analogy_ref(sp, 5, rr, 1, 1e-3);
+    w2v_row rr[3] = {0, 1, 2};
+    w2v_row add = analogy_ref(sp, 5, rr, 0, 0), mul = analogy_ref(sp, 5, rr, 1, 1e-3);
     w2v_analogy_opts o = w2v_analogy_opts_default();
     w2v_analogy_result r;
     w2v_error e;
@@ -328,7 +329,7 @@ static void test_analogy_oov_coverage_dummy(void)
     T_EQ(r.sections[0].correct, 1);
     T_EQ(r.sections[2].seen, 2);
     T_EQ(r.sections[2].correct, 1);
-    T_EQ(r.answer[1], -1);
+    T_EQ(r.answer[1], W2V_ROW_NONE);
     T_EQ(r.all.total, 5);
     T_EQ(r.all.seen, 4);
     T_EQ(r.all.correct, 3);
@@ -347,7 +348,7 @@ static void test_analogy_oov_coverage_dummy(void)
     T_EQ(r.sections[1].seen, 0);
     T_EQ(r.all.seen, 3);
     for (size_t i = 0; i < 5; i++)
-        T_TRUE(r.answer[i] < 7);
+        T_TRUE(r.answer[i] == W2V_ROW_NONE || r.answer[i] < 7);
     w2v_analogy_result_free(&r);
     w2v_analogies_free(q);
     w2v_space_free(sp);
@@ -435,19 +436,20 @@ static void test_analogy_engine_vs_reference(void)
             for (size_t i = 0; i < NQ; i++) {
                 const char *w[4];
                 w2v_analogies_get(q, i, w, NULL, NULL);
-                long rr[4];
+                w2v_row rr[4];
                 int ok = 1;
                 for (int k = 0; k < 4; k++)
-                    ok &= (rr[k] = w2v_space_find(sp, w[k], Rr)) >= 0;
+                    ok &= (rr[k] = w2v_space_find(sp, w[k], Rr)) != W2V_ROW_NONE;
                 diff += r1.answer[i] != r3.answer[i];
                 if (!ok) {
-                    mism += r1.answer[i] != -1;
+                    mism += r1.answer[i] != W2V_ROW_NONE;
                     continue;
                 }
                 seen++;
-                long want = analogy_ref(sp, Rr, rr, mul, 1e-3);
+                w2v_row want = analogy_ref(sp, Rr, rr, mul, 1e-3);
                 if (r1.answer[i] != want && mism++ < 3)
-                    fprintf(stderr, "  q%zu: engine %ld, reference %ld\n", i, r1.answer[i], want);
+                    fprintf(stderr, "  q%zu: engine %u, reference %u\n", i, (unsigned)r1.answer[i],
+                            (unsigned)want);
             }
             T_EQ(diff, 0);
             T_EQ(mism, 0);
@@ -612,7 +614,7 @@ static void test_query_and_nearest(void)
     if (!sp)
         return;
     float v[4];
-    long rows[W2V_QUERY_MAX_WORDS];
+    w2v_row rows[W2V_QUERY_MAX_WORDS];
     size_t n;
     w2v_error e;
     T_OK(w2v_space_query(sp, "  king   - man +\twoman ", 0, v, rows, &n, &e));

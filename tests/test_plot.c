@@ -53,6 +53,20 @@ static int occurrences(const char *s, const char *what)
     return n;
 }
 
+/* Arrows drawn: the <line> elements inside the group that carries the
+ * arrowhead marker (one group, one line per pair); -1 without the group. */
+static int arrows(const char *s)
+{
+    const char *g = strstr(s, "marker-end=");
+    if (!g)
+        return -1;
+    const char *end = strstr(g, "</g>");
+    int n = 0;
+    for (const char *p = g; (p = strstr(p, "<line")) != NULL && (!end || p < end); p += 5)
+        n++;
+    return n;
+}
+
 /* Tags open and close in order: a rough well-formedness check (no DTD, no
  * CDATA in our output), plus no '<' or '&' that is not markup or entity. */
 static int well_formed(const char *s)
@@ -327,6 +341,7 @@ static void test_scatter(void)
     T_TRUE(well_formed(c.buf));
     T_EQ(occurrences(c.buf, "<circle"), 4);
     T_EQ(occurrences(c.buf, "marker-end"), 1);
+    T_EQ(arrows(c.buf), 2); /* king -> queen, <man> -> wo"man' */
     T_TRUE(strstr(c.buf, ">queen &amp; co</text>") != NULL);
     T_TRUE(strstr(c.buf, ">&lt;man&gt;</text>") != NULL);
     T_TRUE(strstr(c.buf, ">wo&quot;man&apos;</text>") != NULL);

@@ -718,7 +718,7 @@ static void test_lowercase(void)
     T_STREQ(k.s, "hello world a\\xffb\\xc3");
 
     if (!w2v_tokenizer_unicode_lowercase(t)) {
-        fprintf(stderr, "note: no UTF-8 locale here; Unicode lowercase checks skipped\n");
+        printf("SKIP: no UTF-8 locale here: Unicode lowercase checks not run\n");
     } else {
         static const struct {
             const char *in, *want;
@@ -829,7 +829,7 @@ static void test_lowercase_vs_reference(void)
 {
     locale_t loc = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
     if (!loc) {
-        fprintf(stderr, "note: no C.UTF-8 locale; lowercase reference test skipped\n");
+        printf("SKIP: no C.UTF-8 locale: lowercase reference test not run\n");
         return;
     }
     static const size_t maxes[] = {100, 16, 7, 3, 1};

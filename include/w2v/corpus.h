@@ -52,7 +52,7 @@ typedef struct {
 
 typedef struct {
     w2v_vocab *vocab;         /* final vocabulary, ids 0..V-1 by descending count */
-    uint32_t *ids;            /* the stream: word ids and W2V_CORPUS_EOS */
+    w2v_row *ids;             /* the stream: word ids and W2V_CORPUS_EOS */
     size_t len;               /* entries in ids */
     uint64_t words;           /* word ids in the stream (len minus markers) */
     uint64_t dropped;         /* tokens not in the final vocabulary */
@@ -101,6 +101,35 @@ w2v_status w2v_corpus_build_mem(const char *text, size_t len, const char *name,
  * if c is not an unfinished share; W2V_ERR_NOMEM.
  */
 w2v_status w2v_corpus_finish(w2v_corpus *c, w2v_vocab *final, w2v_error *err);
+
+/*
+ * A corpus from tokens handed over one at a time, for callers that tokenize
+ * themselves (the Python module's sentences=).  The result is what
+ * w2v_corpus_build gives for a file holding the same tokens, one sentence
+ * a line: the same vocabulary, ids and sentence ends.  Tokens are taken as
+ * given (no tokenizer, no cut at max_token_bytes); empty ones are skipped.
+ */
+typedef struct w2v_corpus_feed w2v_corpus_feed;
+
+/* Start a feed with opts (opts->vocab consumed either way; the byte range
+ * is ignored); name labels messages ("name:N: ..." for sentence N).
+ * @return W2V_OK and *out; W2V_ERR_NOMEM. */
+w2v_status w2v_corpus_feed_create(const char *name, const w2v_corpus_opts *opts,
+                                  w2v_corpus_feed **out, w2v_error *err);
+
+/* Add one token (tok[0..len)), or a sentence end (tok == NULL).  @return
+ * W2V_OK; the vocabulary's error for a token it refuses (a NUL byte, over
+ * W2V_VOCAB_MAX_WORD_BYTES), W2V_ERR_NOMEM, W2V_ERR_IO (spill file): the
+ * feed then stays failed and every later call returns that error. */
+w2v_status w2v_corpus_feed_token(w2v_corpus_feed *f, const char *tok, size_t len,
+                                 w2v_error *err);
+
+/* End the last sentence, finalize as w2v_corpus_build does and free f.
+ * @return W2V_OK and *out, or the feed's first error, W2V_ERR_EMPTY, ... */
+w2v_status w2v_corpus_feed_finish(w2v_corpus_feed *f, w2v_corpus **out, w2v_error *err);
+
+/* Abandon a feed without building; NULL is accepted. */
+void w2v_corpus_feed_free(w2v_corpus_feed *f);
 
 void w2v_corpus_free(w2v_corpus *c);
 

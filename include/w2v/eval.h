@@ -26,6 +26,7 @@
 
 #include "w2v/error.h"
 #include "w2v/vecio.h"
+#include "w2v/vocab.h" /* w2v_row */
 
 /* ---- the prepared vector space ------------------------------------------ */
 
@@ -41,7 +42,8 @@ typedef struct w2v_space w2v_space;
  * all), unit-normalised (a zero vector stays zero), with a `fold` index.
  * vec may be freed afterwards: the space keeps its own copies.
  * @return W2V_OK and *out (free with w2v_space_free), W2V_ERR_EMPTY for no
- * rows, W2V_ERR_NOMEM.
+ * rows, W2V_ERR_LIMIT for more than W2V_VOCAB_MAX_WORDS rows (a row is a
+ * w2v_row), W2V_ERR_NOMEM.
  */
 w2v_status w2v_space_create(const w2v_vectors *vec, size_t rows, w2v_case fold, w2v_space **out,
                             w2v_error *err);
@@ -53,23 +55,24 @@ void w2v_space_free(w2v_space *sp);
 size_t w2v_space_rows(const w2v_space *sp);
 size_t w2v_space_dim(const w2v_space *sp);
 w2v_case w2v_space_case(const w2v_space *sp);
-const char *w2v_space_word(const w2v_space *sp, size_t row);
-const float *w2v_space_unit(const w2v_space *sp, size_t row);
+const char *w2v_space_word(const w2v_space *sp, w2v_row row);
+const float *w2v_space_unit(const w2v_space *sp, w2v_row row);
 
 /* The first row whose folded word equals row's (row itself if it is the
  * first of its form). */
-size_t w2v_space_canon(const w2v_space *sp, size_t row);
+w2v_row w2v_space_canon(const w2v_space *sp, w2v_row row);
 
 /*
  * The first row among the first `within` rows (0: all) whose word folds to
- * the same form as word.  @return the row, or -1 when there is none.
+ * the same form as word.  @return the row, or W2V_ROW_NONE when there is
+ * none.
  */
-long w2v_space_find(const w2v_space *sp, const char *word, size_t within);
+w2v_row w2v_space_find(const w2v_space *sp, const char *word, size_t within);
 
 /* ---- nearest neighbours and queries --------------------------------------- */
 
 typedef struct {
-    long row;    /* row in the space */
+    w2v_row row; /* row in the space */
     float score; /* cosine with the query */
 } w2v_hit;
 
@@ -80,7 +83,7 @@ typedef struct {
  * @return the number of hits written to hits (at most k).
  */
 size_t w2v_space_nearest(const w2v_space *sp, const float *query, size_t within,
-                         const long *exclude, size_t nexclude, size_t k, w2v_hit *hits);
+                         const w2v_row *exclude, size_t nexclude, size_t k, w2v_hit *hits);
 
 /* Longest query w2v_space_query accepts, in words. */
 #define W2V_QUERY_MAX_WORDS 64
@@ -97,7 +100,7 @@ size_t w2v_space_nearest(const w2v_space *sp, const float *query, size_t within,
  * vocabulary (err->msg is "'word' is not in the vocabulary ...").
  */
 w2v_status w2v_space_query(const w2v_space *sp, const char *text, size_t within, float *vec,
-                           long *rows, size_t *nrows, w2v_error *err);
+                           w2v_row *rows, size_t *nrows, w2v_error *err);
 
 /* ---- analogy questions ----------------------------------------------------- */
 
@@ -168,7 +171,7 @@ typedef struct {
      * questions-words.txt (sections 1-5 semantic, 6-14 syntactic). */
     int has_split;
     w2v_tally semantic, syntactic;
-    long *answer; /* per question: the row answered, or -1 when skipped */
+    w2v_row *answer; /* per question: the row answered, or W2V_ROW_NONE when skipped */
 } w2v_analogy_result;
 
 /*

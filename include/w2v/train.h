@@ -8,7 +8,8 @@
  * partly lost, which SGD tolerates.  That race on the weights is the only
  * one and it is intended.  Everything else shared is atomic: the progress
  * counter, from which each thread computes the learning rate
- *     alpha(p) = alpha0 * max(1 - p, 1e-4),  p = words done / (epochs * words),
+ *     alpha(p) = alpha0 * max(1 - p, 1e-4),  p = words done / (epochs * words)
+ * (schedule_epochs in place of epochs when set),
  * and the stop flag.  Thread i trains the i-th contiguous shard of the id
  * stream (shard ends are sentence ends) with its own random stream, so with
  * one thread and a fixed seed two runs give bit-identical vectors.
@@ -57,6 +58,10 @@ typedef struct {
     uint64_t rng;      /* generator state */
     uint64_t pending;  /* words trained but not yet added to words_done */
     float alpha;       /* learning rate in use */
+    uint64_t tail;     /* once finished: the pending words it published at the
+                          end (a saved model's schedule takes them back, so a
+                          continued run publishes exactly where an
+                          uninterrupted one would; model_file.h) */
 } w2v_worker_state;
 
 /* The whole schedule: with the two matrices, a checkpoint. */
@@ -134,11 +139,22 @@ typedef struct {
     uint64_t job_words;           /* with sync: corpus words of the whole job, one
                                      epoch (the learning rate's schedule); 0: this
                                      corpus's */
+    unsigned schedule_epochs;     /* epochs the learning rate decays over; 0: epochs.
+                                     More than epochs ends the run part way down
+                                     the schedule, for a saved model to continue */
+    uint64_t count_total;         /* the words the vocabulary's counts were taken
+                                     over, for the sub-sampling frequencies (a
+                                     continued model's counts cover earlier text
+                                     too); 0: epoch words */
+    const unsigned char *frozen;  /* optional, one flag per word: W_E rows that
+                                     stay fixed (the kernels update a copy) */
 } w2v_train_opts;
 
 typedef struct {
     uint64_t words;        /* corpus words processed, all epochs */
     uint64_t trained;      /* words kept after sub-sampling (centre words) */
+    uint64_t pairs;        /* kernel steps: (context, centre) pairs for
+                              skip-gram, centre words with a context for CBOW */
     double seconds;        /* wall time of training */
     const char *kernel;    /* name of the kernel variant that ran */
 } w2v_train_stats;

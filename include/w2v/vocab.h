@@ -20,8 +20,18 @@
 
 #include "w2v/error.h"
 
+/*
+ * A row index, the one type for it across the API: a word's id in a
+ * vocabulary, a position in the corpus's id stream, a row of a model and a
+ * row of an evaluation space (eval.h).  32 bits: every such table holds at
+ * most W2V_VOCAB_MAX_WORDS rows, and the last value is W2V_ROW_NONE, "no
+ * row" (an unknown word, a skipped question, a dropped word).
+ */
+typedef uint32_t w2v_row;
+#define W2V_ROW_NONE UINT32_MAX
+
 /* Marks a dropped word in the map returned by w2v_vocab_finalize. */
-#define W2V_VOCAB_NONE UINT32_MAX
+#define W2V_VOCAB_NONE W2V_ROW_NONE
 /* Ids are 32-bit; the last value is reserved as the marker above. */
 #define W2V_VOCAB_MAX_WORDS (UINT32_MAX - 1u)
 /* Longest word accepted (bytes); the tokenizer's cap is far below it. */
@@ -38,14 +48,14 @@ void w2v_vocab_free(w2v_vocab *v);
  * @return W2V_OK, W2V_ERR_NOMEM, or W2V_ERR_LIMIT (too many words / too long).
  */
 w2v_status w2v_vocab_add(w2v_vocab *v, const char *word, size_t len, uint64_t count,
-                         uint32_t *id, w2v_error *err);
+                         w2v_row *id, w2v_error *err);
 
 /* Id of word[0..len), or W2V_VOCAB_NONE if absent. */
-uint32_t w2v_vocab_find(const w2v_vocab *v, const char *word, size_t len);
+w2v_row w2v_vocab_find(const w2v_vocab *v, const char *word, size_t len);
 
 size_t w2v_vocab_size(const w2v_vocab *v);
-const char *w2v_vocab_word(const w2v_vocab *v, uint32_t id);  /* NUL-terminated */
-uint64_t w2v_vocab_count(const w2v_vocab *v, uint32_t id);
+const char *w2v_vocab_word(const w2v_vocab *v, w2v_row id);  /* NUL-terminated */
+uint64_t w2v_vocab_count(const w2v_vocab *v, w2v_row id);
 uint64_t w2v_vocab_total(const w2v_vocab *v);                  /* sum of counts */
 
 /*
@@ -57,7 +67,7 @@ uint64_t w2v_vocab_total(const w2v_vocab *v);                  /* sum of counts 
  * @return W2V_OK or W2V_ERR_NOMEM.
  */
 w2v_status w2v_vocab_finalize(w2v_vocab *v, uint64_t min_count, size_t max_vocab,
-                              uint32_t **remap, w2v_error *err);
+                              w2v_row **remap, w2v_error *err);
 
 /* Write "word count\n" per word in id order, atomically. */
 w2v_status w2v_vocab_save(const w2v_vocab *v, const char *path, w2v_error *err);

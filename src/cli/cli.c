@@ -5,6 +5,8 @@
 #define _GNU_SOURCE /* sched_getaffinity */
 #include "cli.h"
 
+#include "w2v/version.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <sched.h>
@@ -52,12 +54,37 @@ const cli_flag *cli_flag_find(const cli_flag *flags, size_t n, const char *name)
     return NULL;
 }
 
+/* The index of val among the '|'-separated words of choices, or -1. */
+static int choice_index(const char *choices, const char *val)
+{
+    size_t n = strlen(val);
+    int k = 0;
+    for (const char *p = choices; *p; k++) {
+        size_t len = strcspn(p, "|");
+        if (len == n && !strncmp(p, val, n))
+            return k;
+        p += len + (p[len] == '|');
+    }
+    return -1;
+}
+
 int cli_flag_set(const char *prog, const cli_flag *f, const char *arg, const char *val)
 {
     int bad = 0;
     uint64_t v = 0, hi = f->hi >= CLI_U64_ALL ? UINT64_MAX : (uint64_t)f->hi;
     switch (f->kind) {
     case CLI_STR: *(const char **)f->dst = val; break;
+    case CLI_BOOL: *(int *)f->dst = 1; break;
+    case CLI_CHOICE: {
+        const cli_choice *c = f->dst;
+        int k = choice_index(c->choices, val);
+        if (k < 0) {
+            cli_error(prog, "%s: '%s' is not one of %s", arg, val, c->choices);
+            return -1;
+        }
+        *c->index = k;
+        break;
+    }
     case CLI_DBL: bad = cli_parse_double(val, f->lo, f->hi, (double *)f->dst); break;
     case CLI_U64:
         bad = cli_parse_u64(val, (uint64_t)f->lo, hi, &v);
@@ -85,14 +112,33 @@ const cli_flag *cli_flag_take(const char *prog, const cli_flag *flags, size_t n,
     const char *arg = argv[*i];
     const cli_flag *f = cli_flag_find(flags, n, name);
     if (!f) {
-        cli_error(prog, "unknown option '%s' (see %s -help)", arg, prog);
+        cli_error(prog, "unknown option '%s' (see %s --help)", arg, prog);
         return NULL;
     }
+    if (f->kind == CLI_BOOL)
+        return cli_flag_set(prog, f, arg, NULL) == 0 ? f : NULL;
     if (*i + 1 >= argc) {
         cli_error(prog, "option %s needs a value", arg);
         return NULL;
     }
     return cli_flag_set(prog, f, arg, argv[++*i]) == 0 ? f : NULL;
+}
+
+int cli_is_help(const char *arg)
+{
+    return !strcmp(arg, "-h") || !strcmp(arg, "-help") || !strcmp(arg, "--help");
+}
+
+int cli_is_version(const char *arg)
+{
+    return !strcmp(arg, "-version") || !strcmp(arg, "--version");
+}
+
+void cli_print_version(const char *prog)
+{
+    printf("%s (w2v) %s\n"
+           "Licensed under the Apache License, Version 2.0: "
+           "<https://www.apache.org/licenses/LICENSE-2.0>\n", prog, w2v_version());
 }
 
 void cli_error(const char *prog, const char *fmt, ...)

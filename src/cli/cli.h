@@ -21,16 +21,24 @@
 int cli_parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 int cli_parse_double(const char *s, double lo, double hi, double *out);
 
-/* A value-taking flag: "-name VALUE" (or --name) stored in *dst, numbers
- * checked against [lo, hi].  A double cannot hold UINT64_MAX: an upper
- * bound of CLI_U64_ALL (2^64) stands for it. */
-typedef enum { CLI_U64, CLI_UINT, CLI_DBL, CLI_STR } cli_kind;
+/* A flag: "-name VALUE" (or --name) stored in *dst, numbers checked
+ * against [lo, hi].  A CLI_BOOL flag takes no value and sets the int *dst
+ * to 1.  A CLI_CHOICE value must be one of the '|'-separated words of a
+ * cli_choice (dst) and its index is stored ("add|mul": add 0, mul 1).
+ * A double cannot hold UINT64_MAX: an upper bound of CLI_U64_ALL (2^64)
+ * stands for it. */
+typedef enum { CLI_U64, CLI_UINT, CLI_DBL, CLI_STR, CLI_BOOL, CLI_CHOICE } cli_kind;
 typedef struct {
     const char *name;
-    cli_kind kind; /* dst is uint64_t *, unsigned *, double * or const char ** */
+    cli_kind kind; /* dst is uint64_t *, unsigned *, double *, const char **,
+                      int * (CLI_BOOL) or cli_choice * (CLI_CHOICE) */
     void *dst;
     double lo, hi;
 } cli_flag;
+typedef struct {
+    const char *choices; /* "upper|lower|none" */
+    int *index;          /* where the chosen word's index goes */
+} cli_choice;
 #define CLI_U64_ALL 18446744073709551616.0
 
 /* The flag called name (without its dashes), or NULL. */
@@ -41,10 +49,18 @@ const cli_flag *cli_flag_find(const cli_flag *flags, size_t n, const char *name)
 int cli_flag_set(const char *prog, const cli_flag *f, const char *arg, const char *val);
 
 /* argv[*i] is "-name" or "--name": find the flag, take its value from
- * argv[*i + 1] (advancing *i) and store it.  @return the flag, or NULL
+ * argv[*i + 1] (advancing *i; a CLI_BOOL takes none) and store it.  @return the flag, or NULL
  * after printing why not (unknown option, missing or bad value). */
 const cli_flag *cli_flag_take(const char *prog, const cli_flag *flags, size_t n,
                               const char *name, int argc, char **argv, int *i);
+
+/* The options every program has, whatever its other flags:
+ * -h, -help, --help and -version, --version. */
+int cli_is_help(const char *arg);
+int cli_is_version(const char *arg);
+
+/* --version: "prog (w2v) MAJOR.MINOR.PATCH" and the licence, to stdout. */
+void cli_print_version(const char *prog);
 
 /* Print "prog: message\n" to stderr. */
 void cli_error(const char *prog, const char *fmt, ...)

@@ -20,19 +20,24 @@
 void train_usage(FILE *fp, const char *prog, int mpi)
 {
     fprintf(fp,
-"usage: %s CORPUS [options]        (or -train CORPUS; CORPUS '-' is stdin)\n"
-"Trains skip-gram vectors with negative sampling; writes word2vec .bin/.txt.\n"
-"  -o, -output FILE     vectors file (default %s)\n"
+"usage: %s [options] CORPUS        (CORPUS '-' is stdin)\n"
+"Trains word vectors (skip-gram or CBOW; negative sampling and/or hierarchical\n"
+"softmax) on a text corpus and writes them in word2vec's .bin or .txt format.\n"
+"Options:\n"
+"  -train FILE          the corpus (word2vec.c's spelling of CORPUS)\n"
+"  -o, -output FILE     vectors file (%s)\n"
 "  -binary 0|1          text or binary (default: binary iff FILE ends in .bin)\n"
 "  -dim, -size N        dimensions (100)\n"
 "  -window N            max context distance, shrunk at random per word (5)\n"
 "  -negative N          negative samples per positive, 0 = none (5)\n"
+"  -hs 0|1              hierarchical softmax (with -negative 0: instead of NS) (0)\n"
+"  -cbow 0|1            skip-gram (0) or CBOW (1; alpha then defaults to 0.05) (0)\n"
 "  -sample T            sub-sampling threshold, 0 = off (1e-3)\n"
 "  -min-count N         drop words rarer than N (5)\n"
 "  -max-vocab N         keep only the N most frequent words (0 = all)\n"
 "  -alpha A             starting learning rate, linear decay to A*1e-4 (0.025)\n"
 "  -epochs, -iter N     passes over the corpus (5)\n"
-"  -threads N           worker threads (number of cores)\n"
+"  -threads N           worker threads (the number of cores)\n"
 "  -seed N              random seed; -threads 1 + seed = identical vectors (1)\n"
 "  -init-range R        W_E starts uniform in [-R/dim, R/dim); word2vec.c: 0.5 (8)\n"
 "  -kernel batch|pair   skip-gram: one update per centre word for all its\n"
@@ -46,25 +51,44 @@ void train_usage(FILE *fp, const char *prog, int mpi)
 "  -corpus-memory GIB   word ids (4 bytes a token) beyond this go to a mapped\n"
 "                       temporary file in $TMPDIR (half the machine's memory)\n"
 "  -checkpoint FILE     save the full training state every -checkpoint-every\n"
-"                       seconds (600) and on SIGINT/SIGTERM\n"
+"                       seconds and on SIGINT/SIGTERM\n"
+"  -checkpoint-every S  seconds between checkpoints, 0 = only on a signal (600)\n"
 "  -resume FILE         continue a checkpointed run (settings from the checkpoint)\n"
-"  -quiet / -verbose    no progress / extra statistics on stderr (word2vec.c's\n"
-"                       -debug N: 0 = -quiet, 3 or more = -verbose)\n"
+"  -quiet / -verbose    no progress / extra statistics on stderr\n"
+"  -debug N             word2vec.c's verbosity: 0 = -quiet, 3 or more = -verbose (2)\n"
 "  -save-loss FILE      record the mean training loss every -progress-every\n"
-"                       seconds (1): seconds, words, fraction, alpha, loss\n"
-"  -cbow 0|1            skip-gram (0) or CBOW (1; alpha then defaults to 0.05)\n"
-"  -hs 0|1              hierarchical softmax (with -negative 0: instead of NS)\n",
+"                       seconds: seconds, words, fraction, alpha, loss\n"
+"  -progress-every S    seconds between progress updates and loss records (1)\n",
             prog, DEFAULT_OUTPUT);
+    if (!mpi)
+        fputs(
+"  -save-model FILE     also save the model (vocabulary, counts, both layers) to\n"
+"                       train further with -continue; w2v-eval/-nearest read it\n"
+"  -continue FILE       train the saved model FILE on CORPUS: new words join the\n"
+"                       vocabulary, counts add up; alpha defaults to half the\n"
+"                       model's (docs/continue.md)\n"
+"  -continue-schedule   with -continue on the same corpus: go on down the saved\n"
+"                       learning-rate schedule (-epochs N more; default: the\n"
+"                       rest), exactly as one longer run would\n"
+"  -schedule-epochs N   let the learning rate decay over N epochs (> -epochs:\n"
+"                       stop part way, for -continue-schedule later)\n"
+"  -init-vectors FILE   start W_E rows from a vector file's (word2vec, .vec)\n"
+"  -freeze-init         keep those rows fixed\n", fp);
     if (mpi)
         fprintf(fp,
-"Run as: mpirun -np N %s CORPUS ...  (-threads is per process)\n"
+"Data-parallel options (run as: mpirun -np N %s CORPUS ...; -threads counts\n"
+"per process; with -checkpoint FILE each process saves FILE.rank<R>, and\n"
+"-resume FILE reads them):\n"
 "  -sync-every N|Ns     exchange the processes' model changes every N words a\n"
 "                       process trains, or every N seconds (200000)\n"
 "  -sync-mode auto|sum|mean  combine a word's changes from the processes:\n"
 "                       their sum, their mean over the processes that changed\n"
-"                       it, or between the two by how much they agree (auto)\n"
-"  -checkpoint FILE     each process saves FILE.rank<R>; -resume FILE reads them\n",
+"                       it, or between the two by how much they agree (auto)\n",
             prog);
+    fprintf(fp,
+"  -h, --help           print this help and exit\n"
+"  --version            print the version and exit\n"
+"Example: %s corpus.txt -dim 300 -o vectors.bin\n", mpi ? "mpirun -np 4 w2v-train-mpi" : prog);
 }
 
 /* -sync-every N (words) or Ns (seconds); -sync-mode mean|sum. */
@@ -105,6 +129,7 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
     uint64_t dim = 100, max_vocab = 0, max_token = W2V_TOKENIZE_MAX_TOKEN_DEFAULT;
     const char *regex = NULL;
     const char *sync_every = "200000", *sync_mode = "auto";
+    unsigned schedule_epochs = 0;
     *o = (train_options){.binary = -1, .max_memory_gib = 64.0,
                          .init_range = W2V_MODEL_INIT_RANGE_DEFAULT, .checkpoint_every = 600,
                          .prog = prog, .mpi = mpi};
@@ -151,6 +176,10 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
         {"cbow", CLI_UINT, &cbow, 0, 1},
         {"hs", CLI_UINT, &hs, 0, 1},
         {"debug", CLI_UINT, &debug, 0, 1000}, /* word2vec.c's verbosity */
+        {"save-model", CLI_STR, &o->save_model, 0, 0},
+        {"continue", CLI_STR, &o->cont, 0, 0},
+        {"schedule-epochs", CLI_UINT, &schedule_epochs, 1, 100000},
+        {"init-vectors", CLI_STR, &o->init_vectors, 0, 0},
         /* the data-parallel flags come last: only w2v-train-mpi has them */
         {"sync-every", CLI_STR, &sync_every, 0, 0},
         {"sync-mode", CLI_STR, &sync_mode, 0, 0},
@@ -167,13 +196,23 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
             continue;
         }
         const char *name = a + 1 + (a[1] == '-'); /* -flag and --flag alike */
-        if (!strcmp(name, "h") || !strcmp(name, "help")) {
+        if (cli_is_help(a)) {
             train_usage(stdout, prog, mpi);
+            exit(0);
+        }
+        if (cli_is_version(a)) {
+            cli_print_version(prog);
             exit(0);
         }
         if (!strcmp(name, "quiet")) { o->quiet = 1; continue; }
         if (!strcmp(name, "verbose")) { o->verbose = 1; continue; }
-        if (!strcmp(name, "lowercase")) { o->tok.lowercase = 1; continue; }
+        if (!strcmp(name, "lowercase")) {
+            o->tok.lowercase = 1;
+            o->given |= TRAIN_GIVEN_TOKENS;
+            continue;
+        }
+        if (!strcmp(name, "continue-schedule")) { o->continue_schedule = 1; continue; }
+        if (!strcmp(name, "freeze-init")) { o->freeze_init = 1; continue; }
         if (!strcmp(name, "classes")) {
             cli_error(o->prog, "%s: word2vec.c's k-means -classes is not implemented", a);
             return -1;
@@ -184,6 +223,12 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
             return -1;
         alpha_given |= f->dst == &o->train.alpha;
         o->threads_given |= f->dst == &o->train.threads;
+        const void *given[] = {&dim, &o->train.window, &o->train.negative, &o->train.sample,
+                               &o->train.alpha, &o->train.seed, &kernel, &cbow, &hs, &regex,
+                               &o->init_range, &schedule_epochs, &o->train.epochs};
+        for (unsigned k = 0; k < sizeof given / sizeof *given; k++)
+            o->given |= f->dst == given[k] ? 1u << k : 0;
+        o->given |= f->dst == &max_token ? TRAIN_GIVEN_TOKENS : 0;
     }
     if (debug == 0)
         o->quiet = 1;
@@ -207,13 +252,39 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
     }
     o->corpus_given = o->corpus != NULL;
     if (!o->corpus && !o->resume) {
-        cli_error(o->prog, "no corpus given (see %s -help)", o->prog);
+        cli_error(o->prog, "no corpus given (see %s --help)", o->prog);
         return -1;
     }
     if (o->resume && o->read_vocab) {
         cli_error(o->prog, "-resume takes the vocabulary from the checkpoint; drop -read-vocab");
         return -1;
     }
+    if (mpi && (o->save_model || o->cont || o->init_vectors)) {
+        cli_error(o->prog, "-save-model, -continue and -init-vectors are w2v-train's");
+        return -1;
+    }
+    if ((o->cont != NULL) + (o->resume != NULL) + (o->init_vectors != NULL) > 1) {
+        cli_error(o->prog, "-continue, -resume and -init-vectors exclude each other");
+        return -1;
+    }
+    if (o->continue_schedule && !o->cont) {
+        cli_error(o->prog, "-continue-schedule needs -continue MODEL");
+        return -1;
+    }
+    if (o->freeze_init && !o->init_vectors) {
+        cli_error(o->prog, "-freeze-init needs -init-vectors FILE");
+        return -1;
+    }
+    if (o->checkpoint && (o->cont || o->freeze_init)) {
+        cli_error(o->prog, "-checkpoint does not record a continued model's merged counts or "
+                  "frozen rows yet; drop it (-save-model and -continue instead)");
+        return -1;
+    }
+    if (o->cont && o->read_vocab) {
+        cli_error(o->prog, "-continue takes the vocabulary from the model; drop -read-vocab");
+        return -1;
+    }
+    o->train.schedule_epochs = schedule_epochs;
     if (!o->output)
         o->output = DEFAULT_OUTPUT;
     if (binary == 2) {

@@ -31,7 +31,20 @@ typedef struct {
     double sync_seconds;   /* -sync-every Ns: seconds between syncs */
     int sync_mode;         /* -sync-mode: 0 sum, 1 mean, 2 auto (w2v_delta_mode) */
     int threads_given;     /* -threads was on the command line */
+    /* a saved model (train_model.h) */
+    const char *save_model, *cont, *init_vectors; /* -save-model, -continue, -init-vectors */
+    int continue_schedule, freeze_init;
+    unsigned given;        /* TRAIN_GIVEN_* bits: flags on the command line */
 } train_options;
+
+/* Flags whose value a continued model supplies unless given. */
+enum {
+    TRAIN_GIVEN_DIM = 1 << 0, TRAIN_GIVEN_WINDOW = 1 << 1, TRAIN_GIVEN_NEGATIVE = 1 << 2,
+    TRAIN_GIVEN_SAMPLE = 1 << 3, TRAIN_GIVEN_ALPHA = 1 << 4, TRAIN_GIVEN_SEED = 1 << 5,
+    TRAIN_GIVEN_KERNEL = 1 << 6, TRAIN_GIVEN_CBOW = 1 << 7, TRAIN_GIVEN_HS = 1 << 8,
+    TRAIN_GIVEN_TOKENS = 1 << 9, TRAIN_GIVEN_INIT_RANGE = 1 << 10,
+    TRAIN_GIVEN_SCHEDULE = 1 << 11, TRAIN_GIVEN_EPOCHS = 1 << 12,
+};
 
 /* The usage text; mpi adds the data-parallel flags. */
 void train_usage(FILE *fp, const char *prog, int mpi);

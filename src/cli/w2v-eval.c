@@ -25,26 +25,29 @@ static const char *prog = "w2v-eval";
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: w2v-eval [options] VECTORS FILE|DIR...\n"
-            "Scores word vectors (word2vec binary or text) on analogy files (': section'\n"
-            "lines, then 'a b c d' questions) and similarity files ('word1 word2 score').\n"
-            "A directory stands for the files in it.  The kind of each file is detected.\n"
-            "  -restrict N      analogies use the N most frequent words (default 30000, 0 = all)\n"
-            "  -sim-restrict N  the same for similarity pairs (default 300000, as gensim)\n"
-            "  -method add|mul  3CosAdd (default) or 3CosMul (Levy & Goldberg 2014)\n"
-            "  -case upper|lower|none  fold case before matching (default upper)\n"
-            "  -dummy           count questions/pairs with unknown words as wrong / 0\n"
-            "                   (gensim's dummy4unknown); default: skip them\n"
-            "  -kind auto|analogy|similarity  force the file kind (default auto)\n"
-            "  -binary 0|1      force the vector file format (default: detect)\n"
-            "  -threads N       threads for analogies (default: all cores)\n"
-            "  -json            one JSON object per file on stdout instead of tables\n"
-            "  -answers FILE    write every analogy question's answer to FILE (TSV)\n"
-            "  -h, --help       this text\n"
-            "Example: w2v-eval vectors.bin questions-words.txt data/similarity\n");
+"usage: w2v-eval [options] VECTORS FILE|DIR...\n"
+"Scores word vectors (word2vec binary or text) on analogy files (': section'\n"
+"lines, then 'a b c d' questions) and similarity files ('word1 word2 score').\n"
+"A directory stands for the files in it.  The kind of each file is detected.\n"
+"Options:\n"
+"  -restrict N          analogies use the N most frequent words (30000, 0 = all)\n"
+"  -sim-restrict N      the same for similarity pairs (300000, as gensim)\n"
+"  -method add|mul      3CosAdd (add) or 3CosMul (Levy & Goldberg 2014)\n"
+"  -case upper|lower|none  fold case before matching (upper)\n"
+"  -dummy               count questions/pairs with unknown words as wrong / 0\n"
+"                       (gensim's dummy4unknown); default: skip them\n"
+"  -kind auto|analogy|similarity  force the kind of every file (auto)\n"
+"  -binary 0|1          force the vector file format (default: detect)\n"
+"  -threads N           threads for analogies (the number of cores)\n"
+"  -json                one JSON object per file on stdout instead of tables\n"
+"  -answers FILE        write every analogy question's answer to FILE (TSV)\n"
+"  -h, --help           print this help and exit\n"
+"  --version            print the version and exit\n"
+"Example: w2v-eval vectors.bin questions-words.txt data/similarity\n");
 }
 
 typedef struct {
+    const char *vectors; /* the vector file */
     size_t restrict_ana, restrict_sim;
     int method, fold, dummy, kind, format, json;
     unsigned threads;
@@ -304,142 +307,105 @@ static void write_answers(FILE *f, const w2v_space *sp, const eval_file *it,
         const char *w[4];
         size_t sec, line;
         w2v_analogies_get(it->q, i, w, &sec, &line);
-        long a = r->answer[i], d = w2v_space_find(sp, w[3], rows);
+        w2v_row a = r->answer[i], d = w2v_space_find(sp, w[3], rows);
         const char *verdict = "skipped";
         int known = 1;
         for (int k = 0; k < 4; k++)
-            known &= w2v_space_find(sp, w[k], rows) >= 0;
+            known &= w2v_space_find(sp, w[k], rows) != W2V_ROW_NONE;
         if (known)
-            verdict = a >= 0 && (long)w2v_space_canon(sp, (size_t)a) == d ? "correct" : "wrong";
+            verdict = a != W2V_ROW_NONE && w2v_space_canon(sp, a) == d ? "correct" : "wrong";
         fprintf(f, "%s\t%s\t%zu\t%s\t%s\t%s\t%s\t%s\t%s\n", it->path,
                 w2v_analogies_section_name(it->q, sec), line, w[0], w[1], w[2], w[3],
-                a >= 0 ? w2v_space_word(sp, (size_t)a) : "-", verdict);
+                a != W2V_ROW_NONE ? w2v_space_word(sp, a) : "-", verdict);
     }
 }
 
 /* ---- main --------------------------------------------------------------------- */
 
-static const char *need_value(int argc, char **argv, int *i)
+/* Where the program goes after a step: on, or out with an exit status. */
+enum { GO_ON = -1 };
+
+/* A positional argument: the vector file first, then evaluation files and
+ * directories.  @return GO_ON or the exit status. */
+static int add_positional(options *o, eval_files *its, const char *a)
 {
-    if (*i + 1 >= argc) {
-        cli_error(prog, "option %s needs a value (see -h)", argv[*i]);
-        return NULL;
+    struct stat st;
+    if (!o->vectors)
+        o->vectors = a;
+    else if (stat(a, &st) == 0 && S_ISDIR(st.st_mode)) {
+        if (add_dir(its, a) != 0)
+            return 1;
+    } else if (add_item(its, a) != 0) {
+        cli_error(prog, "out of memory");
+        return 1;
     }
-    return argv[++*i];
+    return GO_ON;
 }
 
-/* The program; everything it allocates hangs off its and *spp, which main
- * frees whatever way this returns. */
-static int run(int argc, char **argv, eval_files *its, w2v_space **spp)
+/* argv -> options and the list of evaluation files.  @return GO_ON, or
+ * the exit status: 0 after --help or --version, 2 for a usage error. */
+static int parse_args(int argc, char **argv, options *o, eval_files *its)
 {
-    options o = {30000, 300000, W2V_ANALOGY_ADD, W2V_CASE_UPPER, 0, -1, W2V_FORMAT_AUTO, 0,
-                cli_ncores(), NULL};
-    const char *vec_path = NULL;
+    static const int folds[] = {W2V_CASE_UPPER, W2V_CASE_LOWER, W2V_CASE_NONE};
+    static const int kinds[] = {-1, W2V_EVAL_ANALOGY, W2V_EVAL_SIMILARITY};
+    uint64_t ra = 30000, rs = 300000;
+    unsigned binary = 2; /* 2: detect */
+    int method = 0, fold = 0, kind = 0;
+    *o = (options){.threads = cli_ncores()};
+    cli_choice methods = {"add|mul", &method}, cases = {"upper|lower|none", &fold},
+               kind_names = {"auto|analogy|similarity", &kind};
+    const cli_flag flags[] = {
+        {"restrict", CLI_U64, &ra, 0, UINT32_MAX},
+        {"sim-restrict", CLI_U64, &rs, 0, UINT32_MAX},
+        {"method", CLI_CHOICE, &methods, 0, 0},
+        {"case", CLI_CHOICE, &cases, 0, 0},
+        {"kind", CLI_CHOICE, &kind_names, 0, 0},
+        {"binary", CLI_UINT, &binary, 0, 1},
+        {"threads", CLI_UINT, &o->threads, 1, 1024},
+        {"answers", CLI_STR, &o->answers, 0, 0},
+        {"dummy", CLI_BOOL, &o->dummy, 0, 0},
+        {"json", CLI_BOOL, &o->json, 0, 0},
+    };
     int only_files = 0;
     for (int i = 1; i < argc; i++) {
-        const char *a = argv[i], *v;
-        uint64_t u;
-        if (!only_files && a[0] == '-' && a[1]) {
-            if (!strcmp(a, "--")) {
-                only_files = 1;
-            } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-                usage(stdout);
-                return 0;
-            } else if (!strcmp(a, "-restrict") || !strcmp(a, "-sim-restrict")) {
-                if (!(v = need_value(argc, argv, &i)))
-                    return 2;
-                if (cli_parse_u64(v, 0, UINT32_MAX, &u) != 0) {
-                    cli_error(prog, "%s: '%s' is not a number of words (0 = all)", a, v);
-                    return 2;
-                }
-                *(a[1] == 'r' ? &o.restrict_ana : &o.restrict_sim) = (size_t)u;
-            } else if (!strcmp(a, "-method")) {
-                if (!(v = need_value(argc, argv, &i)))
-                    return 2;
-                if (!strcmp(v, "add"))
-                    o.method = W2V_ANALOGY_ADD;
-                else if (!strcmp(v, "mul"))
-                    o.method = W2V_ANALOGY_MUL;
-                else {
-                    cli_error(prog, "-method: '%s' is not add or mul", v);
-                    return 2;
-                }
-            } else if (!strcmp(a, "-case")) {
-                if (!(v = need_value(argc, argv, &i)))
-                    return 2;
-                if (!strcmp(v, "upper"))
-                    o.fold = W2V_CASE_UPPER;
-                else if (!strcmp(v, "lower"))
-                    o.fold = W2V_CASE_LOWER;
-                else if (!strcmp(v, "none"))
-                    o.fold = W2V_CASE_NONE;
-                else {
-                    cli_error(prog, "-case: '%s' is not upper, lower or none", v);
-                    return 2;
-                }
-            } else if (!strcmp(a, "-kind")) {
-                if (!(v = need_value(argc, argv, &i)))
-                    return 2;
-                if (!strcmp(v, "auto"))
-                    o.kind = -1;
-                else if (!strcmp(v, "analogy"))
-                    o.kind = W2V_EVAL_ANALOGY;
-                else if (!strcmp(v, "similarity"))
-                    o.kind = W2V_EVAL_SIMILARITY;
-                else {
-                    cli_error(prog, "-kind: '%s' is not auto, analogy or similarity", v);
-                    return 2;
-                }
-            } else if (!strcmp(a, "-binary")) {
-                if (!(v = need_value(argc, argv, &i)))
-                    return 2;
-                if (cli_parse_u64(v, 0, 1, &u) != 0) {
-                    cli_error(prog, "-binary: '%s' is not 0 or 1", v);
-                    return 2;
-                }
-                o.format = u ? W2V_FORMAT_BINARY : W2V_FORMAT_TEXT;
-            } else if (!strcmp(a, "-threads")) {
-                if (!(v = need_value(argc, argv, &i)))
-                    return 2;
-                if (cli_parse_u64(v, 1, 1024, &u) != 0) {
-                    cli_error(prog, "-threads: '%s' is not a number from 1 to 1024", v);
-                    return 2;
-                }
-                o.threads = (unsigned)u;
-            } else if (!strcmp(a, "-answers")) {
-                if (!(v = need_value(argc, argv, &i)))
-                    return 2;
-                o.answers = v;
-            } else if (!strcmp(a, "-dummy")) {
-                o.dummy = 1;
-            } else if (!strcmp(a, "-json")) {
-                o.json = 1;
-            } else {
-                cli_error(prog, "unknown option %s (see -h)", a);
-                return 2;
-            }
-            continue;
-        }
-        if (!vec_path) {
-            vec_path = a;
-            continue;
-        }
-        struct stat st;
-        if (stat(a, &st) == 0 && S_ISDIR(st.st_mode)) {
-            if (add_dir(its, a) != 0)
-                return 1;
-        } else if (add_item(its, a) != 0) {
-            cli_error(prog, "out of memory");
-            return 1;
+        const char *a = argv[i];
+        if (only_files || a[0] != '-' || a[1] == '\0') {
+            int rc = add_positional(o, its, a);
+            if (rc != GO_ON)
+                return rc;
+        } else if (!strcmp(a, "--")) {
+            only_files = 1;
+        } else if (cli_is_help(a)) {
+            usage(stdout);
+            return 0;
+        } else if (cli_is_version(a)) {
+            cli_print_version(prog);
+            return 0;
+        } else if (!cli_flag_take(prog, flags, sizeof flags / sizeof *flags,
+                                  a + 1 + (a[1] == '-'), argc, argv, &i)) {
+            return 2;
         }
     }
-    if (!vec_path || its->n == 0) {
+    if (!o->vectors || its->n == 0) {
         usage(stderr);
         return 2;
     }
+    o->restrict_ana = (size_t)ra;
+    o->restrict_sim = (size_t)rs;
+    o->method = method ? W2V_ANALOGY_MUL : W2V_ANALOGY_ADD;
+    o->fold = folds[fold];
+    o->kind = kinds[kind];
+    o->format = binary == 2 ? W2V_FORMAT_AUTO : binary ? W2V_FORMAT_BINARY : W2V_FORMAT_TEXT;
+    return GO_ON;
+}
 
-    /* Parse every evaluation file first: errors surface before the load. */
-    int failed = 0, any_ana = 0, any_sim = 0;
+/* Read and parse every evaluation file, so their errors surface before
+ * the (slow) vector load; a file that fails is marked and reported.
+ * @return 1 if any file failed; *any_ana, *any_sim say which kinds remain. */
+static int parse_eval_files(const options *o, eval_files *its, int *any_ana, int *any_sim)
+{
+    int failed = 0;
+    *any_ana = *any_sim = 0;
     for (size_t i = 0; i < its->n; i++) {
         eval_file *it = &its->v[i];
         w2v_error err;
@@ -447,7 +413,7 @@ static int run(int argc, char **argv, eval_files *its, w2v_space **spp)
         size_t len;
         w2v_status st = w2v_eval_read_file(it->path, &data, &len, &err);
         if (st == W2V_OK) {
-            it->kind = o.kind >= 0 ? (w2v_eval_kind)o.kind : w2v_eval_detect(data, len);
+            it->kind = o->kind >= 0 ? (w2v_eval_kind)o->kind : w2v_eval_detect(data, len);
             st = it->kind == W2V_EVAL_ANALOGY
                      ? w2v_analogies_parse(data, len, it->path, &it->q, &err)
                      : w2v_pairs_parse(data, len, it->path, &it->p, &err);
@@ -458,87 +424,126 @@ static int run(int argc, char **argv, eval_files *its, w2v_space **spp)
             it->failed = failed = 1;
             continue;
         }
-        any_ana |= it->kind == W2V_EVAL_ANALOGY;
-        any_sim |= it->kind == W2V_EVAL_SIMILARITY;
+        *any_ana |= it->kind == W2V_EVAL_ANALOGY;
+        *any_sim |= it->kind == W2V_EVAL_SIMILARITY;
     }
-    if (!any_ana && !any_sim)
-        return 1;
+    return failed;
+}
 
-    /* Read only the rows some evaluation can use. */
+/* The vector rows some evaluation can use: the largest restriction of the
+ * kinds present, or 0 (all) when one of them is unrestricted. */
+static size_t rows_needed(const options *o, int any_ana, int any_sim)
+{
     size_t need = 0;
-    int all_rows = 0;
     if (any_ana) {
-        all_rows |= o.restrict_ana == 0;
-        need = o.restrict_ana > need ? o.restrict_ana : need;
+        if (o->restrict_ana == 0)
+            return 0;
+        need = o->restrict_ana;
     }
     if (any_sim) {
-        all_rows |= o.restrict_sim == 0;
-        need = o.restrict_sim > need ? o.restrict_sim : need;
+        if (o->restrict_sim == 0)
+            return 0;
+        need = o->restrict_sim > need ? o->restrict_sim : need;
     }
-    if (all_rows)
-        need = 0;
-    double t0 = cli_now();
+    return need;
+}
+
+/* Read the first `need` rows (0: all) of the vector file into *spp. */
+static int load_space(const options *o, size_t need, w2v_space **spp)
+{
     w2v_vectors *vec = NULL;
-    w2v_space *sp = NULL;
     w2v_error err;
-    if (w2v_vectors_read(vec_path, o.format, need, &vec, &err) != W2V_OK ||
-        w2v_space_create(vec, need, (w2v_case)o.fold, spp, &err) != W2V_OK) {
+    if (w2v_vectors_read(o->vectors, o->format, need, &vec, &err) != W2V_OK ||
+        w2v_space_create(vec, need, (w2v_case)o->fold, spp, &err) != W2V_OK) {
         cli_error(prog, "%s", err.msg);
         w2v_vectors_free(vec);
-        return 1;
+        return -1;
     }
-    sp = *spp;
     w2v_vectors_free(vec);
-    double t1 = cli_now();
-    size_t R = w2v_space_rows(sp), D = w2v_space_dim(sp);
-    if (!o.json)
-        printf("%s: %zu words x %zu-d read in %.2f s\n\n", vec_path, R, D, t1 - t0);
+    return 0;
+}
 
+/* Score one parsed file, print its result and append its answers to afp
+ * (when not NULL).  @return 0, or -1 after reporting the error. */
+static int evaluate_one(const options *o, const w2v_space *sp, eval_file *it, FILE *afp)
+{
+    size_t R = w2v_space_rows(sp);
+    w2v_error err;
+    if (it->kind == W2V_EVAL_SIMILARITY) {
+        if (w2v_pairs_eval(sp, it->p, o->restrict_sim, o->dummy, &it->sim, &err) != W2V_OK) {
+            cli_error(prog, "%s: %s", it->path, err.msg);
+            return -1;
+        }
+        size_t rows = o->restrict_sim && o->restrict_sim < R ? o->restrict_sim : R;
+        print_similarity(o, it, &it->sim, rows);
+        return 0;
+    }
+    w2v_analogy_opts ao = w2v_analogy_opts_default();
+    ao.method = (w2v_analogy_method)o->method;
+    ao.restrict_rows = o->restrict_ana;
+    ao.dummy = o->dummy;
+    ao.threads = o->threads;
+    w2v_analogy_result r;
+    if (w2v_analogies_eval(sp, it->q, &ao, &r, &err) != W2V_OK) {
+        cli_error(prog, "%s: %s", it->path, err.msg);
+        return -1;
+    }
+    it->all = r.all;
+    size_t rows = o->restrict_ana && o->restrict_ana < R ? o->restrict_ana : R;
+    print_analogy(o, it, it->q, &r, rows, w2v_space_dim(sp));
+    if (afp)
+        write_answers(afp, sp, it, &r, rows);
+    w2v_analogy_result_free(&r);
+    return 0;
+}
+
+/* Score every file that parsed, writing -answers atomically.
+ * @return 1 if any evaluation (or the answers file) failed, else 0. */
+static int evaluate_files(const options *o, eval_files *its, const w2v_space *sp)
+{
     w2v_afile *af = NULL;
     FILE *afp = NULL;
-    if (o.answers) {
-        if (w2v_afile_open(o.answers, &af, &afp, &err) != W2V_OK) {
+    w2v_error err;
+    if (o->answers) {
+        if (w2v_afile_open(o->answers, &af, &afp, &err) != W2V_OK) {
             cli_error(prog, "%s", err.msg);
             return 1;
         }
         fprintf(afp, "file\tsection\tline\ta\tb\tc\td\tanswer\tresult\n");
     }
+    int failed = 0;
     for (size_t i = 0; i < its->n; i++) {
         eval_file *it = &its->v[i];
-        if (it->failed)
-            continue;
-        if (it->kind == W2V_EVAL_ANALOGY) {
-            w2v_analogy_opts ao = w2v_analogy_opts_default();
-            ao.method = (w2v_analogy_method)o.method;
-            ao.restrict_rows = o.restrict_ana;
-            ao.dummy = o.dummy;
-            ao.threads = o.threads;
-            w2v_analogy_result r;
-            if (w2v_analogies_eval(sp, it->q, &ao, &r, &err) != W2V_OK) {
-                cli_error(prog, "%s: %s", it->path, err.msg);
-                it->failed = failed = 1;
-                continue;
-            }
-            it->all = r.all;
-            size_t rows = o.restrict_ana && o.restrict_ana < R ? o.restrict_ana : R;
-            print_analogy(&o, it, it->q, &r, rows, D);
-            if (afp)
-                write_answers(afp, sp, it, &r, rows);
-            w2v_analogy_result_free(&r);
-        } else {
-            if (w2v_pairs_eval(sp, it->p, o.restrict_sim, o.dummy, &it->sim, &err) != W2V_OK) {
-                cli_error(prog, "%s: %s", it->path, err.msg);
-                it->failed = failed = 1;
-                continue;
-            }
-            size_t rows = o.restrict_sim && o.restrict_sim < R ? o.restrict_sim : R;
-            print_similarity(&o, it, &it->sim, rows);
-        }
+        if (!it->failed && evaluate_one(o, sp, it, afp) != 0)
+            it->failed = failed = 1;
     }
     if (af && w2v_afile_commit(af, &err) != W2V_OK) {
         cli_error(prog, "%s", err.msg);
         failed = 1;
     }
+    return failed;
+}
+
+/* The program, step by step; everything it allocates hangs off its and
+ * *spp, which main frees whatever way this returns. */
+static int run(int argc, char **argv, eval_files *its, w2v_space **spp)
+{
+    options o;
+    int rc = parse_args(argc, argv, &o, its);
+    if (rc != GO_ON)
+        return rc;
+    int any_ana, any_sim;
+    int failed = parse_eval_files(&o, its, &any_ana, &any_sim);
+    if (!any_ana && !any_sim)
+        return 1;
+    double t0 = cli_now();
+    if (load_space(&o, rows_needed(&o, any_ana, any_sim), spp) != 0)
+        return 1;
+    double t1 = cli_now();
+    if (!o.json)
+        printf("%s: %zu words x %zu-d read in %.2f s\n\n", o.vectors, w2v_space_rows(*spp),
+               w2v_space_dim(*spp), t1 - t0);
+    failed |= evaluate_files(&o, its, *spp);
     double t2 = cli_now();
     if (!o.json) {
         if (its->n > 1)

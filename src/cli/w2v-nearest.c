@@ -28,24 +28,97 @@ static const char *prog = "w2v-nearest";
 static void usage(FILE *f)
 {
     fprintf(f,
-            "usage: w2v-nearest [options] VECTORS [QUERY...]\n"
-            "Prints the words nearest by cosine to a query: one or more words, with a lone\n"
-            "'+' or '-' before a word for analogies, e.g.  king - man + woman\n"
-            "The words after VECTORS form one query; without them, queries are read from\n"
-            "stdin, one per line (EXIT or end of input stops).  Use -- before a query that\n"
-            "starts with '-'.\n"
-            "  -n N            neighbours to print (default 10)\n"
-            "  -restrict N     search only the N most frequent words (default 0 = all)\n"
-            "  -case upper|lower|none  fold case before matching (default none)\n"
-            "  -binary 0|1     force the vector file format (default: detect)\n"
-            "  -h, --help      this text\n");
+"usage: w2v-nearest [options] VECTORS [QUERY...]\n"
+"Prints the words nearest by cosine to a query: one or more words, with a lone\n"
+"'+' or '-' before a word for analogies, e.g.  king - man + woman\n"
+"The words after VECTORS form one query; without them, queries are read from\n"
+"stdin, one per line (EXIT or end of input stops).  Use -- before a query that\n"
+"starts with '-'.\n"
+"Options:\n"
+"  -n N                 neighbours to print (10)\n"
+"  -restrict N          search only the N most frequent words (0 = all)\n"
+"  -case upper|lower|none  fold case before matching (none)\n"
+"  -binary 0|1          force the vector file format (default: detect)\n"
+"  -h, --help           print this help and exit\n"
+"  --version            print the version and exit\n"
+"Example: w2v-nearest vectors.bin king - man + woman\n");
+}
+
+typedef struct {
+    const char *vectors;
+    uint64_t n, restrict_n;
+    int fold, format;
+    char *query; /* the words after VECTORS joined by spaces, or NULL: stdin */
+} options;
+
+/* Append word to the query, space-separated.  @return 0, or -1 (memory). */
+static int add_query_word(options *o, const char *word)
+{
+    size_t qlen = o->query ? strlen(o->query) : 0, len = strlen(word);
+    char *nq = realloc(o->query, qlen + len + 2);
+    if (!nq)
+        return -1;
+    o->query = nq;
+    if (qlen)
+        nq[qlen++] = ' ';
+    memcpy(nq + qlen, word, len + 1);
+    return 0;
+}
+
+/* Where the program goes after parsing: on, or out with an exit status. */
+enum { GO_ON = -1 };
+
+/* argv -> options.  @return GO_ON, or the exit status: 0 after --help or
+ * --version, 1 out of memory, 2 for a usage error. */
+static int parse_args(int argc, char **argv, options *o)
+{
+    static const int folds[] = {W2V_CASE_UPPER, W2V_CASE_LOWER, W2V_CASE_NONE};
+    unsigned binary = 2; /* 2: detect */
+    int fold = 2, only_words = 0;
+    cli_choice cases = {"upper|lower|none", &fold};
+    *o = (options){.n = 10};
+    const cli_flag flags[] = {
+        {"n", CLI_U64, &o->n, 1, 100000},
+        {"restrict", CLI_U64, &o->restrict_n, 0, UINT32_MAX},
+        {"case", CLI_CHOICE, &cases, 0, 0},
+        {"binary", CLI_UINT, &binary, 0, 1},
+    };
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (only_words || a[0] != '-' || a[1] == '\0') {
+            if (!o->vectors) {
+                o->vectors = a;
+            } else if (add_query_word(o, a) != 0) {
+                cli_error(prog, "out of memory");
+                return 1;
+            }
+        } else if (!strcmp(a, "--")) {
+            only_words = 1;
+        } else if (cli_is_help(a)) {
+            usage(stdout);
+            return 0;
+        } else if (cli_is_version(a)) {
+            cli_print_version(prog);
+            return 0;
+        } else if (!cli_flag_take(prog, flags, sizeof flags / sizeof *flags,
+                                  a + 1 + (a[1] == '-'), argc, argv, &i)) {
+            return 2;
+        }
+    }
+    if (!o->vectors) {
+        usage(stderr);
+        return 2;
+    }
+    o->fold = folds[fold];
+    o->format = binary == 2 ? W2V_FORMAT_AUTO : binary ? W2V_FORMAT_BINARY : W2V_FORMAT_TEXT;
+    return GO_ON;
 }
 
 /* Answer one query; 0 on success. */
 static int answer(const w2v_space *sp, const char *query, size_t within, size_t n, w2v_hit *hits,
                   float *vec)
 {
-    long rows[W2V_QUERY_MAX_WORDS];
+    w2v_row rows[W2V_QUERY_MAX_WORDS];
     size_t nrows;
     w2v_error err;
     if (w2v_space_query(sp, query, within, vec, rows, &nrows, &err) != W2V_OK) {
@@ -55,7 +128,7 @@ static int answer(const w2v_space *sp, const char *query, size_t within, size_t 
     size_t k = w2v_space_nearest(sp, vec, within, rows, nrows, n, hits);
     printf("query: %s\n", query);
     for (size_t i = 0; i < k; i++)
-        printf("%4zu  %-30s %9.6f\n", i + 1, w2v_space_word(sp, (size_t)hits[i].row), hits[i].score);
+        printf("%4zu  %-30s %9.6f\n", i + 1, w2v_space_word(sp, hits[i].row), hits[i].score);
     printf("\n");
     fflush(stdout);
     return 0;
@@ -63,104 +136,32 @@ static int answer(const w2v_space *sp, const char *query, size_t within, size_t 
 
 int main(int argc, char **argv)
 {
-    uint64_t n = 10, restrict_n = 0, u;
-    int fold = W2V_CASE_NONE, format = W2V_FORMAT_AUTO, only_words = 0;
-    const char *vec_path = NULL;
-    size_t qlen = 0;
-    char *query = NULL;
-    for (int i = 1; i < argc; i++) {
-        const char *a = argv[i];
-        if (!only_words && a[0] == '-' && a[1]) {
-            const char *v = i + 1 < argc ? argv[i + 1] : NULL;
-            if (!strcmp(a, "--")) {
-                only_words = 1;
-                continue;
-            } else if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-                usage(stdout);
-                free(query);
-                return 0;
-            }
-            if (strcmp(a, "-n") && strcmp(a, "-restrict") && strcmp(a, "-case") && strcmp(a, "-binary")) {
-                cli_error(prog, "unknown option %s (see -h)", a);
-                goto usage_error;
-            }
-            if (!v) {
-                cli_error(prog, "option %s needs a value (see -h)", a);
-                goto usage_error;
-            }
-            i++;
-            if (!strcmp(a, "-n")) {
-                if (cli_parse_u64(v, 1, 100000, &n) != 0) {
-                    cli_error(prog, "-n: '%s' is not a number from 1 to 100000", v);
-                    goto usage_error;
-                }
-            } else if (!strcmp(a, "-restrict")) {
-                if (cli_parse_u64(v, 0, UINT32_MAX, &restrict_n) != 0) {
-                    cli_error(prog, "-restrict: '%s' is not a number of words (0 = all)", v);
-                    goto usage_error;
-                }
-            } else if (!strcmp(a, "-case")) {
-                if (!strcmp(v, "upper"))
-                    fold = W2V_CASE_UPPER;
-                else if (!strcmp(v, "lower"))
-                    fold = W2V_CASE_LOWER;
-                else if (!strcmp(v, "none"))
-                    fold = W2V_CASE_NONE;
-                else {
-                    cli_error(prog, "-case: '%s' is not upper, lower or none", v);
-                    goto usage_error;
-                }
-            } else {
-                if (cli_parse_u64(v, 0, 1, &u) != 0) {
-                    cli_error(prog, "-binary: '%s' is not 0 or 1", v);
-                    goto usage_error;
-                }
-                format = u ? W2V_FORMAT_BINARY : W2V_FORMAT_TEXT;
-            }
-            continue;
-        }
-        if (!vec_path) {
-            vec_path = a;
-            continue;
-        }
-        size_t len = strlen(a);
-        char *nq = realloc(query, qlen + len + 2);
-        if (!nq) {
-            cli_error(prog, "out of memory");
-            free(query);
-            return 1;
-        }
-        query = nq;
-        if (qlen)
-            query[qlen++] = ' ';
-        memcpy(query + qlen, a, len + 1);
-        qlen += len;
+    options o;
+    int rc = parse_args(argc, argv, &o);
+    if (rc != GO_ON) {
+        free(o.query);
+        return rc;
     }
-    if (!vec_path) {
-        usage(stderr);
-        goto usage_error;
-    }
-
     w2v_vectors *vec = NULL;
     w2v_space *sp = NULL;
     w2v_error err;
-    if (w2v_vectors_read(vec_path, format, (size_t)restrict_n, &vec, &err) != W2V_OK ||
-        w2v_space_create(vec, (size_t)restrict_n, (w2v_case)fold, &sp, &err) != W2V_OK) {
+    if (w2v_vectors_read(o.vectors, o.format, (size_t)o.restrict_n, &vec, &err) != W2V_OK ||
+        w2v_space_create(vec, (size_t)o.restrict_n, (w2v_case)o.fold, &sp, &err) != W2V_OK) {
         cli_error(prog, "%s", err.msg);
         w2v_vectors_free(vec);
-        free(query);
+        free(o.query);
         return 1;
     }
     w2v_vectors_free(vec);
-    w2v_hit *hits = malloc((size_t)n * sizeof *hits);
+    w2v_hit *hits = malloc((size_t)o.n * sizeof *hits);
     float *qv = malloc(w2v_space_dim(sp) * sizeof *qv);
     char *line = malloc(LINE_MAX_BYTES);
     int failed = 0;
     if (!hits || !qv || !line) {
         cli_error(prog, "out of memory");
         failed = 1;
-    } else if (query) {
-        failed = answer(sp, query, 0, (size_t)n, hits, qv) != 0;
+    } else if (o.query) {
+        failed = answer(sp, o.query, 0, (size_t)o.n, hits, qv) != 0;
     } else {
         int tty = isatty(STDIN_FILENO);
         for (;;) {
@@ -185,17 +186,13 @@ int main(int argc, char **argv)
                 break;
             if (strspn(line, " \t") == len)
                 continue;
-            failed |= answer(sp, line, 0, (size_t)n, hits, qv) != 0;
+            failed |= answer(sp, line, 0, (size_t)o.n, hits, qv) != 0;
         }
     }
     free(line);
     free(qv);
     free(hits);
-    free(query);
+    free(o.query);
     w2v_space_free(sp);
     return failed ? 1 : 0;
-
-usage_error:
-    free(query);
-    return 2;
 }

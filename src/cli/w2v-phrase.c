@@ -37,27 +37,32 @@ typedef struct {
 static void usage(FILE *fp)
 {
     fprintf(fp,
-"usage: " PROG " CORPUS -o OUTPUT [options]    (or -train CORPUS -output OUTPUT)\n"
+"usage: " PROG " [options] CORPUS -o OUTPUT\n"
 "Joins adjacent words a b whose score (count(ab) - delta) / (count(a) count(b)) * N\n"
 "(N = tokens in the pass) is above the threshold into a_b, one output line per\n"
 "input line.  CORPUS must be a file (it is read twice per pass), not stdin.\n"
-"  -o, -output FILE       the joined text (required; '-' = stdout)\n"
-"  -min-count N           a, b and 'a b' must each occur N times (5)\n"
-"  -threshold T           join when score > T (100)\n"
-"  -delta D               discount subtracted from count(ab) (= min-count)\n"
-"  -passes N              passes; pass k finds phrases of up to 2^k words (1)\n"
-"  -threshold-decay F     each pass multiplies the threshold by F, 0 < F <= 1 (0.5)\n"
-"  -max-bigrams N         prune the rarest pairs beyond N distinct (0 = never;\n"
-"                         each distinct pair costs 23-46 bytes)\n"
-"  -save-phrases FILE     write the pairs above the threshold, best first:\n"
-"                         pass, phrase, score, count(ab), count(a), count(b)\n"
-"  -tmp-dir DIR           temporary files between passes (the output's directory;\n"
-"                         $TMPDIR or /tmp when the output is stdout or a device)\n"
-"  -token-regex RE        PCRE2 pattern for tokens (default: runs of non-space)\n"
-"  -lowercase             fold case (Unicode-aware on UTF-8)\n"
-"  -max-token-bytes N     longer tokens are cut at a UTF-8 boundary (100)\n"
-"  -quiet / -verbose      no summary / per-pass details on stderr\n"
-"  -debug N               word2phrase's flag: 0 = -quiet, 1 or more = summary\n");
+"Options:\n"
+"  -train FILE          the corpus (word2phrase's spelling of CORPUS)\n"
+"  -o, -output FILE     the joined text (required; '-' = stdout)\n"
+"  -min-count N         a, b and 'a b' must each occur N times (5)\n"
+"  -threshold T         join when score > T (100)\n"
+"  -delta D             discount subtracted from count(ab) (= min-count)\n"
+"  -passes N            passes; pass k finds phrases of up to 2^k words (1)\n"
+"  -threshold-decay F   each pass multiplies the threshold by F, 0 < F <= 1 (0.5)\n"
+"  -max-bigrams N       prune the rarest pairs beyond N distinct (0 = never;\n"
+"                       each distinct pair costs 23-46 bytes)\n"
+"  -save-phrases FILE   write the pairs above the threshold, best first:\n"
+"                       pass, phrase, score, count(ab), count(a), count(b)\n"
+"  -tmp-dir DIR         temporary files between passes (the output's directory;\n"
+"                       $TMPDIR or /tmp when the output is stdout or a device)\n"
+"  -token-regex RE      PCRE2 pattern for tokens (default: runs of non-space)\n"
+"  -lowercase           fold case (Unicode-aware on UTF-8)\n"
+"  -max-token-bytes N   longer tokens are cut at a UTF-8 boundary (100)\n"
+"  -quiet / -verbose    no summary / per-pass details on stderr\n"
+"  -debug N             word2phrase's flag: 0 = -quiet, 1 or more = summary (2)\n"
+"  -h, --help           print this help and exit\n"
+"  --version            print the version and exit\n"
+"Example: " PROG " corpus.txt -o phrased.txt -passes 2 -threshold 200\n");
 }
 
 static int parse_args(int argc, char **argv, options *o)
@@ -96,8 +101,12 @@ static int parse_args(int argc, char **argv, options *o)
             continue;
         }
         const char *name = a + 1 + (a[1] == '-');
-        if (!strcmp(name, "h") || !strcmp(name, "help")) {
+        if (cli_is_help(a)) {
             usage(stdout);
+            exit(0);
+        }
+        if (cli_is_version(a)) {
+            cli_print_version(PROG);
             exit(0);
         }
         if (!strcmp(name, "quiet")) { o->quiet = 1; continue; }
@@ -107,7 +116,7 @@ static int parse_args(int argc, char **argv, options *o)
             return -1;
     }
     if (!o->corpus) {
-        cli_error(PROG, "no corpus given (see " PROG " -help)");
+        cli_error(PROG, "no corpus given (see " PROG " --help)");
         return -1;
     }
     if (!strcmp(o->corpus, "-")) {

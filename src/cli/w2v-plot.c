@@ -27,13 +27,15 @@
 static void usage(FILE *fp)
 {
     fprintf(fp,
-"usage: " PROG " VECTORS WORD... -o OUT.svg [options]\n"
-"       " PROG " -bars TABLE.tsv -o OUT.svg [options]\n"
+"usage: " PROG " [options] VECTORS WORD... -o OUT.svg\n"
+"       " PROG " [options] -bars TABLE.tsv -o OUT.svg\n"
 "The first form plots the words on the first two principal components of their\n"
 "vectors; the second draws a grouped bar chart from a TSV whose header holds the\n"
 "series names (optionally after a name for the label column) and whose rows are\n"
 "label<TAB>value<TAB>value...  (NA or an empty cell: no bar).\n"
+"Options:\n"
 "  -o, -output FILE     the SVG to write ('-' = stdout; required)\n"
+"  -bars FILE           draw a bar chart of this TSV table (the second form)\n"
 "  -pairs               words come in pairs: an arrow from the first of each pair\n"
 "                       to the second (king queen man woman); a word may recur\n"
 "  -raw                 use the vectors as stored (default: scaled to unit length)\n"
@@ -43,7 +45,10 @@ static void usage(FILE *fp)
 "                       bars: the header's label-column name, and none)\n"
 "  -width N, -height N  pixels (scatter 900 x 650; bars: fitted to the bars x 480)\n"
 "  -no-values           bars: no number above each bar\n"
-"  --                   the words after it may start with '-'\n");
+"  --                   the words after it may start with '-'\n"
+"  -h, --help           print this help and exit\n"
+"  --version            print the version and exit\n"
+"Example: " PROG " vectors.bin king queen man woman -pairs -o royal.svg\n");
 }
 
 typedef struct {
@@ -89,8 +94,12 @@ static int parse_args(int argc, char **argv, options *o)
             continue;
         }
         const char *name = a + 1 + (a[1] == '-');
-        if (!strcmp(name, "h") || !strcmp(name, "help")) {
+        if (cli_is_help(a)) {
             usage(stdout);
+            exit(0);
+        }
+        if (cli_is_version(a)) {
+            cli_print_version(PROG);
             exit(0);
         }
         if (!strcmp(name, "pairs")) { o->pairs = 1; continue; }
@@ -112,7 +121,7 @@ static int parse_args(int argc, char **argv, options *o)
         return -1;
     }
     if (!o->bars && !o->vectors) {
-        cli_error(PROG, "no vector file or -bars table given (see " PROG " -help)");
+        cli_error(PROG, "no vector file or -bars table given (see " PROG " --help)");
         return -1;
     }
     if (!o->bars && o->nwords == 0) {

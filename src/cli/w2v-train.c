@@ -25,6 +25,7 @@
 
 #include "cli.h"
 #include "train_cli.h"
+#include "train_model.h"
 #include "w2v/atomic_file.h"
 #include "w2v/checkpoint.h"
 #include "w2v/corpus.h"
@@ -49,8 +50,8 @@ int main(int argc, char **argv)
     w2v_error err;
     w2v_error_clear(&err);
 
-    const char *outs[] = {o.output, o.save_vocab, o.checkpoint, o.save_loss};
-    if (train_probe_outputs(outs, 4, &err) != W2V_OK)
+    const char *outs[] = {o.output, o.save_vocab, o.checkpoint, o.save_loss, o.save_model};
+    if (train_probe_outputs(outs, 5, &err) != W2V_OK)
         return fail(&err);
 
     w2v_tokenizer *tok = NULL;
@@ -58,6 +59,7 @@ int main(int argc, char **argv)
     w2v_model model = {0};
     w2v_checkpoint ck = {0};
     w2v_train_state state = {0};
+    train_start start = {0};
     int rc = 1;
     double t0 = cli_now(), t_read;
     if (o.resume) {
@@ -73,12 +75,23 @@ int main(int argc, char **argv)
                     "checkpoint)\n", o.resume,
                     100.0 * (double)state.words_done / (double)(corpus->words * o.train.epochs),
                     o.train.threads, o.dim);
+    } else if (o.cont) {
+        if (train_continue_from(&o, &tok, &corpus, &model, &state, &start, &err) != W2V_OK)
+            goto out;
+        t_read = cli_now() - t0;
+        if (!o.quiet)
+            fprintf(stderr, "continuing %s: %zu words, %zu new (%zu more under -min-count), "
+                    "dim %zu; %s\n", o.cont, start.old_words, start.new_words,
+                    start.rare_words, o.dim, o.continue_schedule ? "its learning-rate "
+                    "schedule goes on" : "a new learning-rate schedule");
     } else {
+        if (o.init_vectors && train_init_read(&o, &start, &err) != W2V_OK)
+            goto out;
         if (o.read_vocab && w2v_vocab_load(o.read_vocab, &o.corp.vocab, &err) != W2V_OK)
-            return fail(&err);
+            goto out;
         if (w2v_tokenizer_create(&o.tok, &tok, &err) != W2V_OK) {
             w2v_vocab_free(o.corp.vocab);
-            return fail(&err);
+            goto out;
         }
         if (w2v_corpus_build(o.corpus, tok, &o.corp, &corpus, &err) != W2V_OK)
             goto out;
@@ -100,8 +113,16 @@ int main(int argc, char **argv)
     }
     if (o.save_vocab && w2v_vocab_save(corpus->vocab, o.save_vocab, &err) != W2V_OK)
         goto out;
-    if (!o.resume) {
-        if (train_create_model(&o, V, &model, &err) != W2V_OK)
+    if (!o.resume && !o.cont) {
+        if (o.init_vectors) {
+            if (train_init_vectors(&o, corpus->vocab, &model, &start, &err) != W2V_OK)
+                goto out;
+            if (!o.quiet)
+                fprintf(stderr, "init-vectors %s: %zu of %zu words start from it (%.1f%%)%s\n",
+                        o.init_vectors, start.matched, V, 100.0 * (double)start.matched /
+                        (double)V, o.freeze_init ? ", kept fixed" : "");
+            o.train.frozen = start.frozen;
+        } else if (train_create_model(&o, V, &model, &err) != W2V_OK)
             goto out;
         if (o.train.threads > corpus->words)
             o.train.threads = (unsigned)corpus->words; /* a thread per word at most */
@@ -156,6 +177,9 @@ int main(int argc, char **argv)
     double t_write = cli_now();
     if (train_write_vectors(&o, corpus->vocab, &model, &err) != W2V_OK)
         goto out;
+    if (o.save_model &&
+        train_save_model(&o, corpus, &model, &state, &start, &err) != W2V_OK)
+        goto out;
     t_write = cli_now() - t_write;
     double wall = cli_now() - t0;
     if (!o.quiet) {
@@ -178,6 +202,7 @@ out:
     if (rc == 1)
         fail(&err);
     w2v_train_state_free(&state);
+    train_start_free(&start);
     w2v_checkpoint_free(&ck);
     w2v_model_free(&model);
     w2v_corpus_free(corpus);

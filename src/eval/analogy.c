@@ -282,7 +282,7 @@ typedef struct {
     float *S;     /* W x T block of cosines */
     float *buf;   /* T combined scores */
     float *best;  /* nq best scores */
-    long *arg;    /* nq best rows, -1 = none yet */
+    w2v_row *arg; /* nq best rows, W2V_ROW_NONE = none yet */
 } worker;
 
 /* Set buf[r - r0] to -inf for excluded row r when it lies in [r0, r0 + n);
@@ -334,7 +334,7 @@ static void *work(void *arg)
                 while (buf[at] != m)
                     at++;
                 w->best[i] = m;
-                w->arg[i] = (long)(r0 + at);
+                w->arg[i] = (w2v_row)(r0 + at);
             }
         }
     }
@@ -351,7 +351,7 @@ void w2v_analogy_result_free(w2v_analogy_result *res)
 }
 
 /* Run one batch over all tiles with nth threads; answers go to arg[0..nq). */
-static w2v_status run_batch(question_batch *b, unsigned nth, long *arg, w2v_error *err)
+static w2v_status run_batch(question_batch *b, unsigned nth, w2v_row *arg, w2v_error *err)
 {
     if (nth > b->ntiles)
         nth = (unsigned)b->ntiles;
@@ -367,13 +367,13 @@ static w2v_status run_batch(question_batch *b, unsigned nth, long *arg, w2v_erro
         w[t].S = aligned_alloc(64, b->W * b->T * sizeof(float));
         w[t].buf = malloc(b->T * sizeof(float));
         w[t].best = malloc((b->nq ? b->nq : 1) * sizeof(float));
-        w[t].arg = malloc((b->nq ? b->nq : 1) * sizeof(long));
+        w[t].arg = malloc((b->nq ? b->nq : 1) * sizeof(w2v_row));
         if (!w[t].S || !w[t].buf || !w[t].best || !w[t].arg)
             st = w2v_error_set(err, W2V_ERR_NOMEM, "out of memory for a %zu x %zu score block", b->W,
                                b->T);
         for (size_t i = 0; st == W2V_OK && i < b->nq; i++) {
             w[t].best[i] = -INFINITY;
-            w[t].arg[i] = -1;
+            w[t].arg[i] = W2V_ROW_NONE;
         }
     }
     if (st == W2V_OK) {
@@ -389,10 +389,11 @@ static w2v_status run_batch(question_batch *b, unsigned nth, long *arg, w2v_erro
             pthread_join(tid[t], NULL);
         for (size_t i = 0; i < b->nq; i++) {
             float m = -INFINITY;
-            long a = -1;
+            w2v_row a = W2V_ROW_NONE;
+            /* the best score, ties to the lower row (W2V_ROW_NONE is above every row) */
             for (unsigned t = 0; t < started; t++)
-                if (w[t].arg[i] >= 0 &&
-                    (w[t].best[i] > m || (w[t].best[i] == m && (a < 0 || w[t].arg[i] < a)))) {
+                if (w[t].arg[i] != W2V_ROW_NONE &&
+                    (w[t].best[i] > m || (w[t].best[i] == m && w[t].arg[i] < a))) {
                     m = w[t].best[i];
                     a = w[t].arg[i];
                 }
@@ -425,6 +426,195 @@ static size_t tile_rows(size_t W, size_t Dp, size_t R)
     return T < Rr ? T : Rr;
 }
 
+/* The scratch of one evaluation: every question's rows and the arrays that
+ * assemble one batch.  Shape legend: nq questions, R rows searched, W the
+ * distinct words of a batch (<= MAX_BATCH_WORDS), Dp the padded dimension. */
+typedef struct {
+    w2v_row *rows;     /* 4 per question: a, b, c, d as rows, W2V_ROW_NONE unknown */
+    int32_t *slot_of;  /* R: row -> its slot in the batch, -1 */
+    uint32_t *qslot;   /* 3 per batch question: a, b, c as slots */
+    uint32_t *qrow;    /* 3 per batch question: a, b, c as rows */
+    size_t *qidx;      /* batch position -> question */
+    uint32_t *urow;    /* slot -> row */
+    float *U;          /* W x Dp: the slots' unit vectors */
+    size_t *vstart;    /* W + 1 and R: rows that fold to a slot's word */
+    uint32_t *vrow;
+    w2v_row *barg;     /* batch position -> the row answered */
+} eval_scratch;
+
+static void scratch_free(eval_scratch *x)
+{
+    free(x->rows);
+    free(x->slot_of);
+    free(x->qslot);
+    free(x->qrow);
+    free(x->qidx);
+    free(x->urow);
+    free(x->U);
+    free(x->vstart);
+    free(x->vrow);
+    free(x->barg);
+}
+
+/* @return 0, or -1 when some allocation failed (free with scratch_free). */
+static int scratch_alloc(eval_scratch *x, size_t nq, size_t R, size_t Dp)
+{
+    x->rows = malloc(4 * nq * sizeof *x->rows);
+    x->slot_of = malloc(R * sizeof *x->slot_of);
+    x->qslot = malloc(3 * nq * sizeof *x->qslot);
+    x->qrow = malloc(3 * nq * sizeof *x->qrow);
+    x->qidx = malloc(nq * sizeof *x->qidx);
+    x->urow = malloc(MAX_BATCH_WORDS * sizeof *x->urow);
+    x->U = aligned_alloc(64, (size_t)MAX_BATCH_WORDS * Dp * sizeof(float));
+    x->vstart = malloc((MAX_BATCH_WORDS + 1) * sizeof *x->vstart);
+    x->vrow = malloc((R ? R : 1) * sizeof *x->vrow);
+    x->barg = malloc(nq * sizeof *x->barg);
+    return x->rows && x->slot_of && x->qslot && x->qrow && x->qidx && x->urow && x->U &&
+                   x->vstart && x->vrow && x->barg
+               ? 0
+               : -1;
+}
+
+/* The rows of every question's four words among the first R (W2V_ROW_NONE:
+ * unknown);
+ * every answer starts as "skipped". */
+static void find_rows(const w2v_space *sp, const w2v_analogies *q, size_t R, eval_scratch *x,
+                      w2v_row *answer)
+{
+    for (size_t r = 0; r < R; r++)
+        x->slot_of[r] = -1;
+    for (size_t i = 0; i < q->nq; i++) {
+        const char *w[4];
+        w2v_analogies_get(q, i, w, NULL, NULL);
+        for (int k = 0; k < 4; k++)
+            x->rows[4 * i + (size_t)k] = w2v_space_find(sp, w[k], R);
+        answer[i] = W2V_ROW_NONE;
+    }
+}
+
+/* The next batch: consecutive known questions from *i on while their
+ * distinct words fit; *W gets the words.  @return the questions taken. */
+static size_t next_batch(eval_scratch *x, size_t nq, size_t *i, size_t *W)
+{
+    size_t bn = 0;
+    *W = 0;
+    for (; *i < nq; (*i)++) {
+        const w2v_row *r = x->rows + 4 * *i;
+        if (r[0] == W2V_ROW_NONE || r[1] == W2V_ROW_NONE || r[2] == W2V_ROW_NONE ||
+            r[3] == W2V_ROW_NONE)
+            continue;
+        size_t fresh = 0;
+        for (int k = 0; k < 3; k++)
+            fresh += x->slot_of[r[k]] < 0 && (k < 1 || r[k] != r[0]) && (k < 2 || r[k] != r[1]);
+        if (*W + fresh > MAX_BATCH_WORDS)
+            break;
+        for (int k = 0; k < 3; k++) {
+            if (x->slot_of[r[k]] < 0) {
+                x->slot_of[r[k]] = (int32_t)*W;
+                x->urow[(*W)++] = r[k];
+            }
+            x->qslot[3 * bn + (size_t)k] = (uint32_t)x->slot_of[r[k]];
+            x->qrow[3 * bn + (size_t)k] = r[k];
+        }
+        x->qidx[bn++] = *i;
+    }
+    return bn;
+}
+
+/* The batch's unit vectors, and the extra rows (case variants) that fold
+ * to each of its words, grouped by word: vrow[vstart[s] .. vstart[s + 1]). */
+static w2v_status batch_rows(const w2v_space *sp, size_t R, size_t W, eval_scratch *x,
+                             w2v_error *err)
+{
+    size_t Dp = sp->Dp;
+    for (size_t s = 0; s < W; s++)
+        memcpy(x->U + s * Dp, sp->unit + (size_t)x->urow[s] * Dp, Dp * sizeof(float));
+    for (size_t s = 0; s <= W; s++)
+        x->vstart[s] = 0;
+    for (size_t r = 0; r < R; r++) {
+        uint32_t c = sp->canon[r];
+        if (c != r && x->slot_of[c] >= 0)
+            x->vstart[x->slot_of[c] + 1]++;
+    }
+    for (size_t s = 0; s < W; s++)
+        x->vstart[s + 1] += x->vstart[s];
+    size_t *fill = malloc((W ? W : 1) * sizeof *fill);
+    if (!fill)
+        return w2v_error_set(err, W2V_ERR_NOMEM, "out of memory");
+    memcpy(fill, x->vstart, W * sizeof *fill);
+    for (size_t r = 0; r < R; r++) {
+        uint32_t c = sp->canon[r];
+        if (c != r && x->slot_of[c] >= 0)
+            x->vrow[fill[x->slot_of[c]]++] = (uint32_t)r;
+    }
+    free(fill);
+    return W2V_OK;
+}
+
+/* Score a batch of bn questions over W words on the threads; answers go to
+ * answer[], and the batch's slots are released. */
+static w2v_status score_batch(const w2v_space *sp, size_t R, size_t W, size_t bn,
+                              const w2v_analogy_opts *o, eval_scratch *x, w2v_row *answer,
+                              w2v_error *err)
+{
+    question_batch b;
+    memset(&b, 0, sizeof b);
+    b.sp = sp;
+    b.R = R;
+    b.T = tile_rows(W, sp->Dp, R);
+    b.ntiles = (R + b.T - 1) / b.T;
+    b.W = W;
+    b.U = x->U;
+    b.nq = bn;
+    b.slot = x->qslot;
+    b.row = x->qrow;
+    b.vstart = x->vstart;
+    b.vrow = x->vrow;
+    b.mul = o->method == W2V_ANALOGY_MUL;
+    b.eps = o->mul_eps;
+    w2v_status st = run_batch(&b, o->threads ? o->threads : 1, x->barg, err);
+    for (size_t k = 0; k < bn; k++)
+        answer[x->qidx[k]] = x->barg[k];
+    for (size_t s = 0; s < W; s++)
+        x->slot_of[x->urow[s]] = -1;
+    return st;
+}
+
+/* Count every question into its section, the whole file and, when the
+ * file splits into semantic sections then "gram" ones, its half. */
+static void tally(const w2v_space *sp, const w2v_analogies *q, const w2v_row *rows,
+                  w2v_analogy_result *res)
+{
+    size_t first_gram = SIZE_MAX, last_other = 0;
+    int any_other = 0;
+    for (size_t s = 0; s < q->nsec; s++) {
+        if (strncmp(w2v_analogies_section_name(q, s), "gram", 4) == 0) {
+            if (first_gram == SIZE_MAX)
+                first_gram = s;
+        } else {
+            any_other = 1;
+            last_other = s;
+        }
+    }
+    res->has_split = any_other && first_gram != SIZE_MAX && last_other < first_gram;
+    for (size_t k = 0; k < q->nq; k++) {
+        const w2v_row *r = rows + 4 * k;
+        int seen = r[0] != W2V_ROW_NONE && r[1] != W2V_ROW_NONE && r[2] != W2V_ROW_NONE &&
+                   r[3] != W2V_ROW_NONE;
+        w2v_row a = res->answer[k];
+        int ok = seen && a != W2V_ROW_NONE && sp->canon[a] == r[3];
+        size_t s = q->sec[k];
+        w2v_tally *g = !res->has_split ? NULL : s >= first_gram ? &res->syntactic : &res->semantic;
+        w2v_tally *ts[3] = {&res->sections[s], &res->all, g};
+        for (int t = 0; t < 3; t++)
+            if (ts[t]) {
+                ts[t]->total++;
+                ts[t]->seen += (size_t)seen;
+                ts[t]->correct += (size_t)ok;
+            }
+    }
+}
+
 w2v_status w2v_analogies_eval(const w2v_space *sp, const w2v_analogies *q,
                               const w2v_analogy_opts *opts, w2v_analogy_result *res,
                               w2v_error *err)
@@ -438,148 +628,27 @@ w2v_status w2v_analogies_eval(const w2v_space *sp, const w2v_analogies *q,
     if (o.method == W2V_ANALOGY_MUL && !(o.mul_eps > 0.0f))
         return w2v_error_set(err, W2V_ERR_ARG, "3CosMul epsilon must be positive");
     size_t R = o.restrict_rows && o.restrict_rows < sp->R ? o.restrict_rows : sp->R;
-    size_t nq = q->nq, Dp = sp->Dp;
+    size_t nq = q->nq;
 
     res->nsections = q->nsec;
     res->sections = calloc(q->nsec ? q->nsec : 1, sizeof *res->sections);
     res->answer = malloc(nq * sizeof *res->answer);
-    long *rows = malloc(4 * nq * sizeof *rows);        /* a, b, c, d of each question */
-    int32_t *slot_of = malloc(R * sizeof *slot_of);     /* row -> word slot, -1 */
-    uint32_t *qslot = malloc(3 * nq * sizeof *qslot);
-    uint32_t *qrow = malloc(3 * nq * sizeof *qrow);
-    size_t *qidx = malloc(nq * sizeof *qidx);          /* batch position -> question */
-    uint32_t *urow = malloc(MAX_BATCH_WORDS * sizeof *urow); /* slot -> row */
-    float *U = aligned_alloc(64, (size_t)MAX_BATCH_WORDS * Dp * sizeof(float));
-    size_t *vstart = malloc((MAX_BATCH_WORDS + 1) * sizeof *vstart);
-    uint32_t *vrow = malloc((R ? R : 1) * sizeof *vrow);
-    long *barg = malloc(nq * sizeof *barg);
+    eval_scratch x = {0};
     w2v_status st = W2V_OK;
-    if (!res->sections || !res->answer || !rows || !slot_of || !qslot || !qrow || !qidx || !urow ||
-        !U || !vstart || !vrow || !barg)
+    if (scratch_alloc(&x, nq, R, sp->Dp) != 0 || !res->sections || !res->answer)
         st = w2v_error_set(err, W2V_ERR_NOMEM, "out of memory for %zu questions", nq);
-
-    if (st == W2V_OK) {
-        for (size_t r = 0; r < R; r++)
-            slot_of[r] = -1;
-        for (size_t i = 0; i < nq; i++) {
-            const char *w[4];
-            w2v_analogies_get(q, i, w, NULL, NULL);
-            for (int k = 0; k < 4; k++)
-                rows[4 * i + (size_t)k] = w2v_space_find(sp, w[k], R);
-            res->answer[i] = -1;
-        }
-    }
-    /* Batches: consecutive known questions while their distinct words fit. */
-    size_t i = 0;
-    while (st == W2V_OK && i < nq) {
-        size_t W = 0, bn = 0;
-        for (; i < nq; i++) {
-            const long *r = rows + 4 * i;
-            if (r[0] < 0 || r[1] < 0 || r[2] < 0 || r[3] < 0)
-                continue;
-            size_t fresh = 0;
-            for (int k = 0; k < 3; k++)
-                fresh += slot_of[r[k]] < 0 && (k < 1 || r[k] != r[0]) && (k < 2 || r[k] != r[1]);
-            if (W + fresh > MAX_BATCH_WORDS)
-                break;
-            for (int k = 0; k < 3; k++) {
-                if (slot_of[r[k]] < 0) {
-                    slot_of[r[k]] = (int32_t)W;
-                    urow[W++] = (uint32_t)r[k];
-                }
-                qslot[3 * bn + (size_t)k] = (uint32_t)slot_of[r[k]];
-                qrow[3 * bn + (size_t)k] = (uint32_t)r[k];
-            }
-            qidx[bn++] = i;
-        }
-        if (bn == 0)
+    if (st == W2V_OK)
+        find_rows(sp, q, R, &x, res->answer);
+    for (size_t i = 0, W, bn; st == W2V_OK && i < nq;) {
+        if ((bn = next_batch(&x, nq, &i, &W)) == 0)
             break;
-        for (size_t s = 0; s < W; s++)
-            memcpy(U + s * Dp, sp->unit + (size_t)urow[s] * Dp, Dp * sizeof(float));
-        /* Extra rows that fold to a question word (case variants). */
-        for (size_t s = 0; s <= W; s++)
-            vstart[s] = 0;
-        for (size_t r = 0; r < R; r++) {
-            uint32_t c = sp->canon[r];
-            if (c != r && slot_of[c] >= 0)
-                vstart[slot_of[c] + 1]++;
-        }
-        for (size_t s = 0; s < W; s++)
-            vstart[s + 1] += vstart[s];
-        size_t *fill = malloc((W ? W : 1) * sizeof *fill);
-        if (!fill) {
-            st = w2v_error_set(err, W2V_ERR_NOMEM, "out of memory");
-            break;
-        }
-        memcpy(fill, vstart, W * sizeof *fill);
-        for (size_t r = 0; r < R; r++) {
-            uint32_t c = sp->canon[r];
-            if (c != r && slot_of[c] >= 0)
-                vrow[fill[slot_of[c]]++] = (uint32_t)r;
-        }
-        free(fill);
-
-        question_batch b;
-        memset(&b, 0, sizeof b);
-        b.sp = sp;
-        b.R = R;
-        b.T = tile_rows(W, Dp, R);
-        b.ntiles = (R + b.T - 1) / b.T;
-        b.W = W;
-        b.U = U;
-        b.nq = bn;
-        b.slot = qslot;
-        b.row = qrow;
-        b.vstart = vstart;
-        b.vrow = vrow;
-        b.mul = o.method == W2V_ANALOGY_MUL;
-        b.eps = o.mul_eps;
-        st = run_batch(&b, o.threads ? o.threads : 1, barg, err);
-        for (size_t k = 0; k < bn; k++)
-            res->answer[qidx[k]] = barg[k];
-        for (size_t s = 0; s < W; s++)
-            slot_of[urow[s]] = -1;
+        st = batch_rows(sp, R, W, &x, err);
+        if (st == W2V_OK)
+            st = score_batch(sp, R, W, bn, &o, &x, res->answer, err);
     }
-
-    if (st == W2V_OK) {
-        size_t first_gram = SIZE_MAX, last_other = 0;
-        int any_other = 0;
-        for (size_t s = 0; s < q->nsec; s++) {
-            if (strncmp(w2v_analogies_section_name(q, s), "gram", 4) == 0) {
-                if (first_gram == SIZE_MAX)
-                    first_gram = s;
-            } else {
-                any_other = 1;
-                last_other = s;
-            }
-        }
-        res->has_split = any_other && first_gram != SIZE_MAX && last_other < first_gram;
-        for (size_t k = 0; k < nq; k++) {
-            const long *r = rows + 4 * k;
-            int seen = r[0] >= 0 && r[1] >= 0 && r[2] >= 0 && r[3] >= 0;
-            long a = res->answer[k];
-            int ok = seen && a >= 0 && sp->canon[a] == (uint32_t)r[3];
-            size_t s = q->sec[k];
-            w2v_tally *g = !res->has_split ? NULL : s >= first_gram ? &res->syntactic : &res->semantic;
-            w2v_tally *ts[3] = {&res->sections[s], &res->all, g};
-            for (int t = 0; t < 3; t++)
-                if (ts[t]) {
-                    ts[t]->total++;
-                    ts[t]->seen += (size_t)seen;
-                    ts[t]->correct += (size_t)ok;
-                }
-        }
-    }
-    free(rows);
-    free(slot_of);
-    free(qslot);
-    free(qrow);
-    free(qidx);
-    free(urow);
-    free(U);
-    free(vstart);
-    free(vrow);
-    free(barg);
+    if (st == W2V_OK)
+        tally(sp, q, x.rows, res);
+    scratch_free(&x);
     if (st != W2V_OK)
         w2v_analogy_result_free(res);
     return st;

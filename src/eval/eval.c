@@ -101,7 +101,7 @@ w2v_status w2v_space_create(const w2v_vectors *vec, size_t rows, w2v_case fold, 
     size_t R = rows && rows < vec->V ? rows : vec->V, D = vec->D;
     if (R == 0 || D == 0)
         return w2v_error_set(err, W2V_ERR_EMPTY, "no vectors to evaluate");
-    if (R >= UINT32_MAX || D > SIZE_MAX / sizeof(float) - W2V_SPACE_PAD)
+    if (R > W2V_VOCAB_MAX_WORDS || D > SIZE_MAX / sizeof(float) - W2V_SPACE_PAD)
         return w2v_error_set(err, W2V_ERR_LIMIT, "%zu x %zu vectors exceed the limits", R, D);
     size_t Dp = (D + W2V_SPACE_PAD - 1) / W2V_SPACE_PAD * W2V_SPACE_PAD;
     if (Dp > SIZE_MAX / sizeof(float) / R)
@@ -163,23 +163,26 @@ w2v_status w2v_space_create(const w2v_vectors *vec, size_t rows, w2v_case fold, 
 size_t w2v_space_rows(const w2v_space *sp) { return sp->R; }
 size_t w2v_space_dim(const w2v_space *sp) { return sp->D; }
 w2v_case w2v_space_case(const w2v_space *sp) { return sp->fold; }
-const char *w2v_space_word(const w2v_space *sp, size_t row) { return sp->words[row]; }
-const float *w2v_space_unit(const w2v_space *sp, size_t row) { return sp->unit + row * sp->Dp; }
-size_t w2v_space_canon(const w2v_space *sp, size_t row) { return sp->canon[row]; }
+const char *w2v_space_word(const w2v_space *sp, w2v_row row) { return sp->words[row]; }
+const float *w2v_space_unit(const w2v_space *sp, w2v_row row)
+{
+    return sp->unit + (size_t)row * sp->Dp;
+}
+w2v_row w2v_space_canon(const w2v_space *sp, w2v_row row) { return sp->canon[row]; }
 
-long w2v_space_find(const w2v_space *sp, const char *word, size_t within)
+w2v_row w2v_space_find(const w2v_space *sp, const char *word, size_t within)
 {
     if (!word)
-        return -1;
+        return W2V_ROW_NONE;
     size_t slot, lim = within && within < sp->R ? within : sp->R;
     uint32_t v = index_probe(sp, word, &slot);
-    return v != 0 && v - 1 < lim ? (long)(v - 1) : -1;
+    return v != 0 && v - 1 < lim ? (w2v_row)(v - 1) : W2V_ROW_NONE;
 }
 
 /* ---- nearest neighbours --------------------------------------------------- */
 
 size_t w2v_space_nearest(const w2v_space *sp, const float *query, size_t within,
-                         const long *exclude, size_t nexclude, size_t k, w2v_hit *hits)
+                         const w2v_row *exclude, size_t nexclude, size_t k, w2v_hit *hits)
 {
     size_t lim = within && within < sp->R ? within : sp->R, n = 0;
     if (k == 0)
@@ -201,7 +204,7 @@ size_t w2v_space_nearest(const w2v_space *sp, const float *query, size_t within,
             size_t r = r0 + j, c = sp->canon[r];
             int skip = 0;
             for (size_t e = 0; e < nexclude && !skip; e++)
-                skip = exclude[e] >= 0 && (size_t)exclude[e] < sp->R && sp->canon[exclude[e]] == c;
+                skip = exclude[e] < sp->R && sp->canon[exclude[e]] == c;
             if (skip)
                 continue;
             size_t at = n < k ? n++ : k - 1; /* insertion into the sorted list */
@@ -209,7 +212,7 @@ size_t w2v_space_nearest(const w2v_space *sp, const float *query, size_t within,
                 hits[at] = hits[at - 1];
                 at--;
             }
-            hits[at].row = (long)r;
+            hits[at].row = (w2v_row)r;
             hits[at].score = s;
         }
     }
@@ -218,7 +221,7 @@ size_t w2v_space_nearest(const w2v_space *sp, const float *query, size_t within,
 }
 
 w2v_status w2v_space_query(const w2v_space *sp, const char *text, size_t within, float *vec,
-                           long *rows, size_t *nrows, w2v_error *err)
+                           w2v_row *rows, size_t *nrows, w2v_error *err)
 {
     if (!sp || !text || !vec || !rows || !nrows)
         return w2v_error_set(err, W2V_ERR_ARG, "w2v_space_query: NULL argument");
@@ -255,14 +258,14 @@ w2v_status w2v_space_query(const w2v_space *sp, const char *text, size_t within,
         }
         memcpy(word, t, len);
         word[len] = '\0';
-        long r = w2v_space_find(sp, word, within);
-        if (r < 0) {
+        w2v_row r = w2v_space_find(sp, word, within);
+        if (r == W2V_ROW_NONE) {
             size_t lim = within && within < sp->R ? within : sp->R;
             st = w2v_error_set(err, W2V_ERR_EMPTY, "'%s' is not in the vocabulary (%zu words)", word,
                                lim);
             break;
         }
-        const float *u = w2v_space_unit(sp, (size_t)r);
+        const float *u = w2v_space_unit(sp, r);
         double w = sign < 0 ? -1.0 : 1.0;
         for (size_t d = 0; d < D; d++)
             sum[d] += w * u[d];

@@ -255,14 +255,14 @@ w2v_status w2v_pairs_eval(const w2v_space *sp, const w2v_pairs *p, size_t restri
         const char *w1, *w2;
         double g;
         w2v_pairs_get(p, i, &w1, &w2, &g, NULL);
-        long a = w2v_space_find(sp, w1, restrict_rows), b = w2v_space_find(sp, w2, restrict_rows);
+        w2v_row a = w2v_space_find(sp, w1, restrict_rows), b = w2v_space_find(sp, w2, restrict_rows);
         double cos = 0.0;
-        if (a < 0 || b < 0) {
+        if (a == W2V_ROW_NONE || b == W2V_ROW_NONE) {
             res->oov++;
             if (!dummy)
                 continue;
         } else {
-            const float *u = w2v_space_unit(sp, (size_t)a), *v = w2v_space_unit(sp, (size_t)b);
+            const float *u = w2v_space_unit(sp, a), *v = w2v_space_unit(sp, b);
             for (size_t d = 0; d < sp->D; d++)
                 cos += (double)u[d] * v[d];
         }

@@ -32,6 +32,9 @@
  *   - words are bytes: UTF-8 is passed through unvalidated (word2vec.c may
  *     cut a character in two); a NUL byte in a word is refused.
  *
+ * A w2v model file (model_file.h, recognised by its magic) is read as
+ * well: its words and W_E rows, in its row order.
+ *
  * It does not read gensim's native pickles, fastText .bin, or files without
  * a header line.
  */
@@ -49,6 +52,7 @@
 #include <unistd.h>
 
 #include "core/bigalloc.h"
+#include "w2v/model_file.h"
 
 /* Longest header line we look for ("<V> <D>" plus slack for spaces/CR). */
 #define HEADER_MAX 128
@@ -581,6 +585,47 @@ static int detect_binary(const source *s, size_t pos, size_t D)
     return 0;
 }
 
+/* A model file: its words and W_E, the first max_words rows (0: all). */
+static w2v_status read_model(const void *data, size_t len, const char *name, size_t max_words,
+                             w2v_vectors **out, w2v_error *err)
+{
+    w2v_model_file mf;
+    w2v_status st = w2v_model_file_read_mem(data, len, name, 0, &mf, err);
+    if (st)
+        return st;
+    size_t V = mf.model.V, D = mf.model.D, rows = max_words && max_words < V ? max_words : V;
+    w2v_vectors *v = calloc(1, sizeof *v);
+    word_arena *a = calloc(1, sizeof *a);
+    if (v && a) {
+        v->arena_ = a;
+        v->vecs = big_alloc(rows * D * sizeof(float));
+        a->off = malloc(rows * sizeof *a->off);
+        a->words = malloc(rows * sizeof *a->words);
+    }
+    int ok = v && a && v->vecs && a->off && a->words;
+    for (size_t i = 0; ok && i < rows; i++) {
+        const char *w = w2v_vocab_word(mf.vocab, (uint32_t)i);
+        ok = arena_add(a, i, (const unsigned char *)w, strlen(w)) == 0;
+        memcpy(v->vecs + i * D, mf.model.in + i * mf.model.stride, D * sizeof(float));
+    }
+    w2v_model_file_free(&mf);
+    if (!ok) {
+        if (v)
+            w2v_vectors_free(v);
+        else
+            free(a);
+        return w2v_error_set(err, W2V_ERR_NOMEM, "%s: out of memory for %zu x %zu vectors",
+                             name, rows, D);
+    }
+    for (size_t i = 0; i < rows; i++)
+        a->words[i] = a->bytes + a->off[i];
+    v->V = rows;
+    v->D = D;
+    v->words = a->words;
+    *out = v;
+    return W2V_OK;
+}
+
 w2v_status w2v_vectors_read_mem(const void *data, size_t len, const char *name, int format,
                                 size_t max_words, w2v_vectors **out, w2v_error *err)
 {
@@ -591,6 +636,8 @@ w2v_status w2v_vectors_read_mem(const void *data, size_t len, const char *name, 
         name = "(memory)";
     if (format != W2V_FORMAT_AUTO && format != W2V_FORMAT_TEXT && format != W2V_FORMAT_BINARY)
         return w2v_error_set(err, W2V_ERR_ARG, "%s: unknown vector format %d", name, format);
+    if (w2v_model_file_is(data, len))
+        return read_model(data, len, name, max_words, out, err);
     source s = {data, len, name, err};
     size_t V = 0, D = 0, pos = 0;
     w2v_status st = parse_header(&s, &V, &D, &pos);

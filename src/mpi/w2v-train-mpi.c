@@ -38,11 +38,12 @@ typedef struct {
     double t0, t_read;
 } run;
 
+/* 1 for --help, 2 for --version (whichever comes first), else 0. */
 static int is_help(int argc, char **argv)
 {
     for (int i = 1; i < argc; i++)
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "-help") || !strcmp(argv[i], "--help"))
-            return 1;
+        if (cli_is_help(argv[i]) || cli_is_version(argv[i]))
+            return cli_is_help(argv[i]) ? 1 : 2;
     return 0;
 }
 
@@ -301,9 +302,12 @@ int main(int argc, char **argv)
     int rc;
     w2v_error err;
     w2v_error_clear(&err);
-    if (is_help(argc, argv)) {
-        if (r->job.rank == 0)
+    int help = is_help(argc, argv);
+    if (help) {
+        if (r->job.rank == 0 && help == 1)
             train_usage(stdout, PROG, 1);
+        else if (r->job.rank == 0)
+            cli_print_version(PROG);
         rc = 0;
     } else if (parse(r, argc, argv) != 0) {
         rc = 2;

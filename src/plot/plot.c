@@ -466,9 +466,26 @@ w2v_status w2v_plot_scatter(FILE *out, const w2v_plot_scatter_spec *s, w2v_error
 
 /* ---- bars ------------------------------------------------------------------------ */
 
-w2v_status w2v_plot_bars(FILE *out, const w2v_plot_bars_spec *s, w2v_error *err)
+/* A bar chart's geometry, worked out in steps before anything is drawn.
+ * Shape legend: G groups of S bars. */
+typedef struct {
+    size_t G, S;
+    double vmin, vmax, mag; /* the data's range (with 0) and magnitude */
+    int dec;                /* decimals of the value labels */
+    double step, lo, hi;    /* value axis: tick step and range */
+    double value_w, label_w; /* widest value label, widest group label */
+    double bar_w, gap, group_w;
+    double W, H, L, R, T, B, Rm; /* canvas, plot box and right margin */
+    int slant, upright;     /* group labels slanted, value labels upright */
+} bars_layout;
+
+/* Check the spec and find the value range, the label decimals and the
+ * axis's first ticks. */
+static w2v_status bars_range(const w2v_plot_bars_spec *s, bars_layout *ly, w2v_error *err)
 {
     size_t G = s->ngroups, S = s->nseries;
+    ly->G = G;
+    ly->S = S;
     if (G == 0 || S == 0)
         return w2v_error_set(err, W2V_ERR_ARG, "plot: a bar chart needs groups and series");
     if (G > W2V_PLOT_MAX_BARS / S)
@@ -498,26 +515,40 @@ w2v_status w2v_plot_bars(FILE *out, const w2v_plot_bars_spec *s, w2v_error *err)
             used++;
         }
     }
-    dec = used;
-    double step = nice_step(vmax > vmin ? vmax - vmin : 1, 5);
-    double lo = floor(vmin / step + 1e-9) * step, hi = ceil(vmax / step - 1e-9) * step;
-    if (hi == lo)
-        hi = lo + step;
+    ly->vmin = vmin;
+    ly->vmax = vmax;
+    ly->mag = mag;
+    ly->dec = used;
+    ly->step = nice_step(vmax > vmin ? vmax - vmin : 1, 5);
+    ly->lo = floor(vmin / ly->step + 1e-9) * ly->step;
+    ly->hi = ceil(vmax / ly->step - 1e-9) * ly->step;
+    if (ly->hi == ly->lo)
+        ly->hi = ly->lo + ly->step;
+    return W2V_OK;
+}
 
-    /* Widths: a bar fits its value label, up to a point; a group fits its
-     * bars plus a gap; the chart grows with the groups up to MAX_AUTO_W. */
+/*
+ * Widths: a bar fits its value label, up to a point; a group fits its bars
+ * plus a gap; the chart grows with the groups up to MAX_AUTO_W.  Group
+ * labels are level if they fit under their group, else slanted 35 degrees,
+ * ending under the group's centre; the first must not run off the left
+ * edge (cos 35 deg = 0.819).
+ */
+static w2v_status bars_widths(const w2v_plot_bars_spec *s, bars_layout *ly, w2v_error *err)
+{
+    size_t G = ly->G, S = ly->S;
     char buf[64];
     double value_w = 0, label_w = 0, tick_w = 0;
     for (size_t k = 0; !s->no_values && k < G * S; k++)
         if (!isnan(s->values[k])) {
-            value_label(buf, sizeof buf, s->values[k], dec, mag);
+            value_label(buf, sizeof buf, s->values[k], ly->dec, ly->mag);
             value_w = fmax(value_w, text_width(buf, VALUE_PX));
         }
     for (size_t g = 0; g < G; g++)
         label_w = fmax(label_w, text_width(s->groups ? s->groups[g] : NULL, TICK_PX));
     /* the widest tick label the axis may get (it can grow a step each way) */
-    for (double k = lo / step - 3; k <= hi / step + 3 + 1e-9; k++) {
-        tick_label(buf, sizeof buf, k * step, step);
+    for (double k = ly->lo / ly->step - 3; k <= ly->hi / ly->step + 3 + 1e-9; k++) {
+        tick_label(buf, sizeof buf, k * ly->step, ly->step);
         tick_w = fmax(tick_w, text_width(buf, TICK_PX));
     }
     double bar_w = fmin(fmax(18, value_w + 4), 64);
@@ -531,9 +562,6 @@ w2v_status w2v_plot_bars(FILE *out, const w2v_plot_bars_spec *s, w2v_error *err)
     gap = fmin(gap, group_w * 0.3);
     bar_w = (group_w - gap) / S;
 
-    /* Group labels: level if they fit under their group, else slanted 35
-     * degrees, ending under the group's centre; the first must not run off
-     * the left edge (cos 35 deg = 0.819). */
     int slant = label_w > group_w - 6;
     double first_w = slant && s->groups ? text_width(s->groups[0], TICK_PX) * 0.819 + 6 : 0;
     if (first_w > L + group_w / 2 && W - (first_w - group_w / 2) - Rm >= G * 4) {
@@ -542,115 +570,169 @@ w2v_status w2v_plot_bars(FILE *out, const w2v_plot_bars_spec *s, w2v_error *err)
         gap = fmin(gap, group_w * 0.3);
         bar_w = (group_w - gap) / S;
     }
+    ly->value_w = value_w;
+    ly->label_w = label_w;
+    ly->bar_w = bar_w;
+    ly->gap = gap;
+    ly->group_w = group_w;
+    ly->L = L;
+    ly->Rm = Rm;
+    ly->W = W;
+    ly->slant = slant;
     /* value labels that do not fit across a bar stand upright */
-    int upright = !s->no_values && bar_w < value_w + 2;
-    double need = s->no_values ? 0 : upright ? value_w + 6 : VALUE_PX + 5;
-    /* Legend rows under the title, wrapped to the width. */
+    ly->upright = !s->no_values && bar_w < value_w + 2;
+    return W2V_OK;
+}
+
+/* Heights: the title and the legend rows (wrapped to the width) above the
+ * plot, the group labels and the x title below; then the value axis grows
+ * a step at a time until the value labels above the highest bar and below
+ * the lowest fit inside the plot. */
+static void bars_heights(const w2v_plot_bars_spec *s, bars_layout *ly)
+{
+    double need = s->no_values ? 0 : ly->upright ? ly->value_w + 6 : VALUE_PX + 5;
     double legend_h = 0, row_w = 0;
     if (s->series) {
         legend_h = 20;
-        for (size_t k = 0; k < S; k++) {
+        for (size_t k = 0; k < ly->S; k++) {
             double w = 12 + 6 + text_width(s->series[k], TICK_PX) + 18;
-            if (row_w > 0 && L + row_w + w > W - Rm) {
+            if (row_w > 0 && ly->L + row_w + w > ly->W - ly->Rm) {
                 legend_h += 20;
                 row_w = 0;
             }
             row_w += w;
         }
     }
-    double label_h = slant ? label_w * 0.574 /* sin 35 deg */ + TICK_PX + 10 : TICK_PX + 10;
+    double label_h = ly->slant ? ly->label_w * 0.574 /* sin 35 deg */ + TICK_PX + 10
+                               : TICK_PX + 10;
     double T = (s->title ? 44 : 14) + legend_h + 6;
     double Bm = label_h + 8 + (s->xlabel ? AXIS_PX + 14 : 0);
     double H = s->height ? s->height : 480;
     if (H - T - Bm < 120)
         H = T + Bm + 120;
-    double B = H - Bm, R = W - Rm, ph = B - T;
-    /* Grow the axis a step at a time until the value labels above the
-     * highest bar and below the lowest fit inside the plot. */
-    for (int k = 0; k < 8 && vmax > 0 && (hi - vmax) / (hi - lo) * ph < need; k++)
-        hi += step;
-    for (int k = 0; k < 8 && vmin < 0 && (vmin - lo) / (hi - lo) * ph < need; k++)
-        lo -= step;
-    frame f = {.L = L, .T = T, .R = R, .B = B, .x0 = 0, .x1 = 1, .y0 = lo, .y1 = hi};
+    double B = H - Bm, ph = B - T;
+    for (int k = 0; k < 8 && ly->vmax > 0 && (ly->hi - ly->vmax) / (ly->hi - ly->lo) * ph < need;
+         k++)
+        ly->hi += ly->step;
+    for (int k = 0; k < 8 && ly->vmin < 0 && (ly->vmin - ly->lo) / (ly->hi - ly->lo) * ph < need;
+         k++)
+        ly->lo -= ly->step;
+    ly->T = T;
+    ly->H = H;
+    ly->B = B;
+    ly->R = ly->W - ly->Rm;
+}
 
-    svg_open(out, W, H, s->title);
-    /* grid and value ticks */
+/* Grid lines, value ticks and the titles. */
+static void bars_axes(FILE *out, const w2v_plot_bars_spec *s, const bars_layout *ly,
+                      const frame *f)
+{
+    char buf[64];
+    double lo = ly->lo, hi = ly->hi, step = ly->step;
     fputs("<g stroke=\"#e4e4e4\" stroke-width=\"1\">\n", out);
     for (double k = lo / step; k <= hi / step + 1e-9; k++)
-        fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", L,
-                px_y(&f, k * step), R, px_y(&f, k * step));
+        fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>\n", ly->L,
+                px_y(f, k * step), ly->R, px_y(f, k * step));
     fputs("</g>\n<g fill=\"#404040\">\n", out);
     for (double k = lo / step; k <= hi / step + 1e-9; k++) {
         tick_label(buf, sizeof buf, k * step, step);
-        text(out, L - 6, px_y(&f, k * step) + TICK_PX * 0.35, TICK_PX, "end", "", buf);
+        text(out, ly->L - 6, px_y(f, k * step) + TICK_PX * 0.35, TICK_PX, "end", "", buf);
     }
     fputs("</g>\n", out);
-    titles(out, W, H, L, R, T, B, s->title, s->xlabel, s->ylabel);
-    /* legend */
-    if (s->series) {
-        double x = L, y = (s->title ? 44 : 14);
-        for (size_t k = 0; k < S; k++) {
-            double w = 12 + 6 + text_width(s->series[k], TICK_PX) + 18;
-            if (x > L && x + w > W - Rm) {
-                x = L;
-                y += 20;
-            }
-            fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%s\"/>\n",
-                    x, y + 2, palette[k % NCOLORS]);
-            text(out, x + 18, y + 12.5, TICK_PX, "start", "fill=\"#202020\"", s->series[k]);
-            x += w;
+    titles(out, ly->W, ly->H, ly->L, ly->R, ly->T, ly->B, s->title, s->xlabel, s->ylabel);
+}
+
+/* The legend: a swatch and a name per series, rows wrapped as measured. */
+static void bars_legend(FILE *out, const w2v_plot_bars_spec *s, const bars_layout *ly)
+{
+    if (!s->series)
+        return;
+    double x = ly->L, y = (s->title ? 44 : 14);
+    for (size_t k = 0; k < ly->S; k++) {
+        double w = 12 + 6 + text_width(s->series[k], TICK_PX) + 18;
+        if (x > ly->L && x + w > ly->W - ly->Rm) {
+            x = ly->L;
+            y += 20;
+        }
+        fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"12\" height=\"12\" fill=\"%s\"/>\n",
+                x, y + 2, palette[k % NCOLORS]);
+        text(out, x + 18, y + 12.5, TICK_PX, "start", "fill=\"#202020\"", s->series[k]);
+        x += w;
+    }
+}
+
+/* Group g: its bars (each with a tooltip), their values and its label. */
+static void bars_group(FILE *out, const w2v_plot_bars_spec *s, const bars_layout *ly,
+                       const frame *f, size_t g)
+{
+    char buf[64];
+    double zero = px_y(f, 0), bar_w = ly->bar_w;
+    double gx = ly->L + g * ly->group_w + ly->gap / 2;
+    for (size_t k = 0; k < ly->S; k++) {
+        double v = s->values[g * ly->S + k];
+        if (isnan(v))
+            continue;
+        double y = px_y(f, v), top = fmin(y, zero), x = gx + k * bar_w;
+        fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
+                "fill=\"%s\"><title>", x, top, fmax(bar_w - 1, 1), fabs(zero - y),
+                palette[k % NCOLORS]);
+        if (s->groups)
+            w2v_plot_xml_escape(out, s->groups[g]);
+        if (s->series) {
+            fputs(" / ", out);
+            w2v_plot_xml_escape(out, s->series[k]);
+        }
+        value_label(buf, sizeof buf, v, ly->dec, ly->mag);
+        fprintf(out, ": %s</title></rect>\n", buf);
+        if (s->no_values)
+            continue;
+        double bottom = top + fabs(zero - y);
+        if (ly->upright) { /* reads upwards, from just off the bar's end */
+            double tx = x + bar_w / 2 + VALUE_PX * 0.35, ty = v >= 0 ? top - 4 : bottom + 4;
+            char tr[128];
+            snprintf(tr, sizeof tr, "fill=\"#303030\" transform=\"rotate(-90 %.1f %.1f)\"",
+                     tx, ty);
+            text(out, tx, ty, VALUE_PX, v >= 0 ? "start" : "end", tr, buf);
+        } else {
+            text(out, x + bar_w / 2, v >= 0 ? top - 4 : bottom + VALUE_PX + 1, VALUE_PX,
+                 "middle", "fill=\"#303030\"", buf);
         }
     }
-    /* bars, their values, and the group labels */
+    if (s->groups && s->groups[g]) {
+        double cx = ly->L + (g + 0.5) * ly->group_w, y = ly->B + TICK_PX + 6;
+        if (ly->slant) {
+            char tr[96];
+            snprintf(tr, sizeof tr, "fill=\"#202020\" transform=\"rotate(-35 %.1f %.1f)\"",
+                     cx, y - 4);
+            text(out, cx, y - 4, TICK_PX, "end", tr, s->groups[g]);
+        } else {
+            text(out, cx, y, TICK_PX, "middle", "fill=\"#202020\"", s->groups[g]);
+        }
+    }
+}
+
+w2v_status w2v_plot_bars(FILE *out, const w2v_plot_bars_spec *s, w2v_error *err)
+{
+    bars_layout ly = {0};
+    w2v_status st = bars_range(s, &ly, err);
+    if (!st)
+        st = bars_widths(s, &ly, err);
+    if (st)
+        return st;
+    bars_heights(s, &ly);
+    frame f = {.L = ly.L, .T = ly.T, .R = ly.R, .B = ly.B, .x0 = 0, .x1 = 1, .y0 = ly.lo,
+               .y1 = ly.hi};
+
+    svg_open(out, ly.W, ly.H, s->title);
+    bars_axes(out, s, &ly, &f);
+    bars_legend(out, s, &ly);
+    for (size_t g = 0; g < ly.G; g++)
+        bars_group(out, s, &ly, &f, g);
     double zero = px_y(&f, 0);
-    for (size_t g = 0; g < G; g++) {
-        double gx = L + g * group_w + gap / 2;
-        for (size_t k = 0; k < S; k++) {
-            double v = s->values[g * S + k];
-            if (isnan(v))
-                continue;
-            double y = px_y(&f, v), top = fmin(y, zero), x = gx + k * bar_w;
-            fprintf(out, "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" "
-                    "fill=\"%s\"><title>", x, top, fmax(bar_w - 1, 1), fabs(zero - y),
-                    palette[k % NCOLORS]);
-            if (s->groups)
-                w2v_plot_xml_escape(out, s->groups[g]);
-            if (s->series) {
-                fputs(" / ", out);
-                w2v_plot_xml_escape(out, s->series[k]);
-            }
-            value_label(buf, sizeof buf, v, dec, mag);
-            fprintf(out, ": %s</title></rect>\n", buf);
-            if (s->no_values)
-                continue;
-            double bottom = top + fabs(zero - y);
-            if (upright) { /* reads upwards, from just off the bar's end */
-                double tx = x + bar_w / 2 + VALUE_PX * 0.35, ty = v >= 0 ? top - 4 : bottom + 4;
-                char tr[128];
-                snprintf(tr, sizeof tr, "fill=\"#303030\" transform=\"rotate(-90 %.1f %.1f)\"",
-                         tx, ty);
-                text(out, tx, ty, VALUE_PX, v >= 0 ? "start" : "end", tr, buf);
-            } else {
-                text(out, x + bar_w / 2, v >= 0 ? top - 4 : bottom + VALUE_PX + 1, VALUE_PX,
-                     "middle", "fill=\"#303030\"", buf);
-            }
-        }
-        if (s->groups && s->groups[g]) {
-            double cx = L + (g + 0.5) * group_w, y = B + TICK_PX + 6;
-            if (slant) {
-                char tr[96];
-                snprintf(tr, sizeof tr, "fill=\"#202020\" transform=\"rotate(-35 %.1f %.1f)\"",
-                         cx, y - 4);
-                text(out, cx, y - 4, TICK_PX, "end", tr, s->groups[g]);
-            } else {
-                text(out, cx, y, TICK_PX, "middle", "fill=\"#202020\"", s->groups[g]);
-            }
-        }
-    }
-    fprintf(out, "<path d=\"M%.1f %.1fV%.1fH%.1f\" fill=\"none\" stroke=\"#606060\"/>\n", L, T,
-            B, R);
-    if (lo < 0)
+    fprintf(out, "<path d=\"M%.1f %.1fV%.1fH%.1f\" fill=\"none\" stroke=\"#606060\"/>\n",
+            ly.L, ly.T, ly.B, ly.R);
+    if (ly.lo < 0)
         fprintf(out, "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#606060\"/>\n",
-                L, zero, R, zero);
+                ly.L, zero, ly.R, zero);
     return svg_close(out, err);
 }

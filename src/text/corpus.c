@@ -286,6 +286,67 @@ static w2v_status finalize(builder *b, const char *path, const w2v_corpus_opts *
     return check_nonempty(b, path, opts, c, err);
 }
 
+/* A builder for path (a name in messages) with opts; b->vocab is opts->vocab
+ * (consumed) or, when counting, left NULL for the caller to create. */
+static void builder_init(builder *b, const char *path, const w2v_corpus_opts *opts)
+{
+    *b = (builder){.vocab = opts->vocab, .counting = opts->vocab == NULL, .line = 1,
+                   .name = path && !strcmp(path, "-") ? "standard input" : path, .fd = -1,
+                   .spill_at = opts->spill_bytes / sizeof(uint32_t)};
+    const char *tmp = getenv("TMPDIR");
+    b->spill_dir = opts->spill_dir ? opts->spill_dir : tmp && *tmp ? tmp : "/tmp";
+}
+
+/* Release what a builder holds (after a failure). */
+static void builder_drop(builder *b, size_t mapped)
+{
+    w2v_vocab_free(b->vocab);
+    if (b->fd >= 0)
+        close(b->fd);
+    if (mapped && b->fd < 0)
+        munmap(b->ids, mapped);
+    else
+        free(b->ids);
+}
+
+/*
+ * The end of a build once every token is in b (st: how reading went): map a
+ * spilled stream, finalize, and hand the stream and vocabulary over to c,
+ * or free everything (c too) on failure.
+ */
+static w2v_status builder_done(builder *b, w2v_status st, const char *path,
+                               const w2v_corpus_opts *opts, w2v_corpus *c, w2v_corpus **out,
+                               w2v_error *err)
+{
+    size_t mapped = b->fd >= 0 ? b->len * sizeof *b->ids : 0;
+    if (!st && b->fd >= 0 && map_spilled(b) != 0) {
+        st = b->st;
+        if (err)
+            *err = b->cb_err;
+    }
+    if (!st)
+        st = finalize(b, path, opts, c, err);
+    if (st) {
+        builder_drop(b, mapped);
+        free(c);
+        return st;
+    }
+    if (mapped) {
+        c->ids = b->ids;
+        c->mapped_bytes = mapped;
+    } else { /* give back the slack of the doubling growth */
+        uint32_t *shrunk = realloc(b->ids, (b->len ? b->len : 1) * sizeof *b->ids);
+        c->ids = shrunk ? shrunk : b->ids;
+    }
+    c->len = b->len;
+    c->vocab = b->vocab;
+    c->dropped = b->dropped;
+    c->words = count_words(c->ids, c->len);
+    c->share = opts->share != 0;
+    *out = c;
+    return W2V_OK;
+}
+
 /* What a parallel read needs to know of a share's edges: the sentence-end
  * calls before its first token and after its last (all of them when it has
  * no token). */
@@ -299,53 +360,19 @@ static w2v_status build(const char *path, const char *text, size_t text_len,
                         w2v_corpus **out, edges *edge, w2v_error *err)
 {
     *out = NULL;
-    builder b = {.vocab = opts->vocab, .counting = opts->vocab == NULL, .line = 1,
-                 .name = path && !strcmp(path, "-") ? "standard input" : path, .fd = -1,
-                 .spill_at = opts->spill_bytes / sizeof(uint32_t)};
-    const char *tmp = getenv("TMPDIR");
-    b.spill_dir = opts->spill_dir ? opts->spill_dir : tmp && *tmp ? tmp : "/tmp";
+    builder b;
+    builder_init(&b, path, opts);
     w2v_corpus *c = calloc(1, sizeof *c);
     w2v_status st = c ? W2V_OK : w2v_error_set(err, W2V_ERR_NOMEM, "corpus: out of memory");
     if (!st && !b.vocab)
         st = w2v_vocab_create(&b.vocab, err);
     if (!st)
         st = read_input(&b, path, text, text_len, tok, opts, &c->tok, err);
-    size_t mapped = b.fd >= 0 ? b.len * sizeof *b.ids : 0;
-    if (!st && b.fd >= 0 && map_spilled(&b) != 0) {
-        st = b.st;
-        if (err)
-            *err = b.cb_err;
-    }
-    if (!st)
-        st = finalize(&b, path, opts, c, err);
-    if (st) {
-        w2v_vocab_free(b.vocab);
-        if (b.fd >= 0)
-            close(b.fd);
-        if (mapped && b.fd < 0)
-            munmap(b.ids, mapped);
-        else
-            free(b.ids);
-        free(c);
-        return st;
-    }
-    if (mapped) {
-        c->ids = b.ids;
-        c->mapped_bytes = mapped;
-    } else { /* give back the slack of the doubling growth */
-        uint32_t *shrunk = realloc(b.ids, (b.len ? b.len : 1) * sizeof *b.ids);
-        c->ids = shrunk ? shrunk : b.ids;
-    }
-    c->len = b.len;
-    c->vocab = b.vocab;
-    c->dropped = b.dropped;
-    c->words = count_words(c->ids, c->len);
-    c->share = opts->share != 0;
-    if (edge)
+    st = builder_done(&b, st, path, opts, c, out, err);
+    if (!st && edge)
         *edge = (edges){.head = b.any_token ? b.eos_head : b.eos_run, .tail = b.eos_run,
                         .any_token = b.any_token};
-    *out = c;
-    return W2V_OK;
+    return st;
 }
 
 /*
@@ -615,6 +642,97 @@ w2v_status w2v_corpus_finish(w2v_corpus *c, w2v_vocab *final, w2v_error *err)
     c->vocab = final;
     c->share = 0;
     return W2V_OK;
+}
+
+/* ---- tokens handed over one at a time ----------------------------------- */
+
+struct w2v_corpus_feed {
+    builder b;
+    w2v_corpus_opts opts;
+    w2v_corpus *c;      /* the corpus being built (its tok counts the feed) */
+    w2v_status st;      /* the first failure: later calls repeat it */
+    w2v_error failed;
+    char name[];        /* for messages */
+};
+
+w2v_status w2v_corpus_feed_create(const char *name, const w2v_corpus_opts *opts,
+                                  w2v_corpus_feed **out, w2v_error *err)
+{
+    *out = NULL;
+    if (!name)
+        name = "(tokens)";
+    size_t n = strlen(name) + 1;
+    w2v_corpus_feed *f = calloc(1, sizeof *f + n);
+    w2v_corpus *c = calloc(1, sizeof *c);
+    if (!f || !c) {
+        free(f);
+        free(c);
+        w2v_vocab_free(opts->vocab);
+        return w2v_error_set(err, W2V_ERR_NOMEM, "corpus: out of memory");
+    }
+    memcpy(f->name, name, n);
+    f->opts = *opts;
+    f->opts.vocab = NULL; /* now the builder's */
+    f->opts.range_begin = f->opts.range_end = 0;
+    f->c = c;
+    builder_init(&f->b, f->name, opts);
+    w2v_status st = f->b.vocab ? W2V_OK : w2v_vocab_create(&f->b.vocab, err);
+    if (st) {
+        free(c);
+        free(f);
+        return st;
+    }
+    *out = f;
+    return W2V_OK;
+}
+
+w2v_status w2v_corpus_feed_token(w2v_corpus_feed *f, const char *tok, size_t len, w2v_error *err)
+{
+    if (f->st) {
+        if (err)
+            *err = f->failed;
+        return f->st;
+    }
+    if (tok && len == 0)
+        return W2V_OK;
+    if (tok)
+        f->c->tok.tokens++;
+    else
+        f->c->tok.sentences++;
+    if (on_token(&f->b, tok, len) == 0)
+        return W2V_OK;
+    f->st = f->b.st;
+    f->failed = f->b.cb_err;
+    if (err)
+        *err = f->failed;
+    return f->st;
+}
+
+w2v_status w2v_corpus_feed_finish(w2v_corpus_feed *f, w2v_corpus **out, w2v_error *err)
+{
+    *out = NULL;
+    w2v_status st = f->st;
+    if (st && err)
+        *err = f->failed;
+    if (!st && f->b.len > 0 && f->b.last != W2V_CORPUS_EOS)
+        on_token(&f->b, NULL, 0); /* the end ends the last sentence */
+    if (!st && f->b.st) {
+        st = f->b.st;
+        if (err)
+            *err = f->b.cb_err;
+    }
+    st = builder_done(&f->b, st, f->name, &f->opts, f->c, out, err);
+    free(f);
+    return st;
+}
+
+void w2v_corpus_feed_free(w2v_corpus_feed *f)
+{
+    if (!f)
+        return;
+    builder_drop(&f->b, 0); /* nothing is mapped before finishing */
+    free(f->c);
+    free(f);
 }
 
 void w2v_corpus_free(w2v_corpus *c)

@@ -149,7 +149,7 @@ static int rebuild_table(w2v_vocab *v, size_t nslots)
 }
 
 w2v_status w2v_vocab_add(w2v_vocab *v, const char *word, size_t len, uint64_t count,
-                         uint32_t *id, w2v_error *err)
+                         w2v_row *id, w2v_error *err)
 {
     if (len == 0 || len > W2V_VOCAB_MAX_WORD_BYTES)
         return w2v_error_set(err, W2V_ERR_LIMIT, "vocabulary: word of %zu bytes (limit %d)",
@@ -184,14 +184,14 @@ w2v_status w2v_vocab_add(w2v_vocab *v, const char *word, size_t len, uint64_t co
     *e = (entry){.word = copy, .count = count, .hash = h, .len = (uint32_t)len,
                  .first_seen = (uint32_t)v->n};
     v->slots[slot] = (uint32_t)(v->n + 1);
-    *id = (uint32_t)v->n++;
+    *id = (w2v_row)v->n++;
     v->total = v->total > UINT64_MAX - count ? UINT64_MAX : v->total + count;
     if (v->n * 2 > v->nslots && rebuild_table(v, v->nslots * 2) != 0)
         return w2v_error_set(err, W2V_ERR_NOMEM, "vocabulary: out of memory");
     return W2V_OK;
 }
 
-uint32_t w2v_vocab_find(const w2v_vocab *v, const char *word, size_t len)
+w2v_row w2v_vocab_find(const w2v_vocab *v, const char *word, size_t len)
 {
     if (len == 0 || len > W2V_VOCAB_MAX_WORD_BYTES)
         return W2V_VOCAB_NONE;
@@ -200,8 +200,8 @@ uint32_t w2v_vocab_find(const w2v_vocab *v, const char *word, size_t len)
 }
 
 size_t w2v_vocab_size(const w2v_vocab *v) { return v->n; }
-const char *w2v_vocab_word(const w2v_vocab *v, uint32_t id) { return v->e[id].word; }
-uint64_t w2v_vocab_count(const w2v_vocab *v, uint32_t id) { return v->e[id].count; }
+const char *w2v_vocab_word(const w2v_vocab *v, w2v_row id) { return v->e[id].word; }
+uint64_t w2v_vocab_count(const w2v_vocab *v, w2v_row id) { return v->e[id].count; }
 uint64_t w2v_vocab_total(const w2v_vocab *v) { return v->total; }
 
 static int by_count_desc(const void *pa, const void *pb)
@@ -213,10 +213,10 @@ static int by_count_desc(const void *pa, const void *pb)
 }
 
 w2v_status w2v_vocab_finalize(w2v_vocab *v, uint64_t min_count, size_t max_vocab,
-                              uint32_t **remap, w2v_error *err)
+                              w2v_row **remap, w2v_error *err)
 {
     size_t old_n = v->n;
-    uint32_t *map = NULL;
+    w2v_row *map = NULL;
     if (remap) {
         *remap = NULL;
         map = malloc((old_n ? old_n : 1) * sizeof *map);
@@ -237,7 +237,7 @@ w2v_status w2v_vocab_finalize(w2v_vocab *v, uint64_t min_count, size_t max_vocab
         for (size_t i = 0; i < old_n; i++)
             map[i] = W2V_VOCAB_NONE;
         for (size_t i = 0; i < kept; i++)
-            map[v->e[i].first_seen] = (uint32_t)i;
+            map[v->e[i].first_seen] = (w2v_row)i;
     }
     v->n = kept;
     v->total = 0;

@@ -216,133 +216,210 @@ static w2v_status bad(reader *r, const char *what)
     return r->st;
 }
 
+/* A callee's error st (already in r->err) as the reader's, naming the file. */
+static void named(reader *r, w2v_status st)
+{
+    char why[W2V_ERROR_MSG_MAX];
+    snprintf(why, sizeof why, "%s", r->err ? r->err->msg : "");
+    r->st = w2v_error_set(r->err, st, "%s: %s", r->path, why);
+}
+
+/* What the fixed-size header gives beyond the fields of w2v_checkpoint. */
+typedef struct {
+    uint64_t V, D, words_done, size; /* size: of the file, for the limits */
+    uint32_t regex_len, path_len;
+} header;
+
+/* Open path as a regular file; *size gets its length. */
+static w2v_status open_regular(const char *path, FILE **fp, uint64_t *size, w2v_error *err)
+{
+    *fp = fopen(path, "rb");
+    if (!*fp)
+        return w2v_error_set(err, W2V_ERR_IO, "%s: %s", path, strerror(errno));
+    struct stat sb;
+    if (fstat(fileno(*fp), &sb) != 0 || !S_ISREG(sb.st_mode)) {
+        fclose(*fp);
+        *fp = NULL;
+        return w2v_error_set(err, W2V_ERR_IO, "%s: not a regular file", path);
+    }
+    *size = (uint64_t)sb.st_size;
+    return W2V_OK;
+}
+
+/* Magic, version, byte order, then the fixed-size fields (see the layout). */
+static void read_header(reader *r, w2v_checkpoint *ck, header *h)
+{
+    char magic[8] = {0};
+    get(r, magic, 8);
+    if (!r->st && memcmp(magic, MAGIC, 8) != 0)
+        bad(r, "wrong magic");
+    uint32_t version = get_u32(r), order = get_u32(r);
+    if (!r->st && version != W2V_CHECKPOINT_VERSION)
+        r->st = w2v_error_set(r->err, W2V_ERR_FORMAT, "%s: checkpoint version %u, this build "
+                              "reads %d", r->path, version, W2V_CHECKPOINT_VERSION);
+    if (!r->st && order != ORDER_MARK)
+        bad(r, "written on a machine of the other byte order");
+    h->V = get_u64(r);
+    h->D = get_u64(r);
+    ck->corpus_len = get_u64(r);
+    ck->corpus_words = get_u64(r);
+    ck->corpus_hash = get_u64(r);
+    h->words_done = get_u64(r);
+    ck->max_token_bytes = get_u64(r);
+    w2v_train_opts *o = &ck->train;
+    *o = w2v_train_opts_default();
+    o->seed = get_u64(r);
+    o->window = get_u32(r);
+    o->negative = get_u32(r);
+    o->epochs = get_u32(r);
+    o->threads = get_u32(r);
+    o->kernel = (w2v_kernel)get_u32(r);
+    uint32_t lowercase = get_u32(r);
+    h->regex_len = get_u32(r);
+    h->path_len = get_u32(r);
+    uint32_t cbow = get_u32(r), hs = get_u32(r);
+    o->alpha = get_f64(r);
+    o->sample = get_f64(r);
+    o->progress = NULL;
+    if (!r->st && (lowercase > 1 || cbow > 1 || hs > 1))
+        bad(r, "mode flags out of range");
+    ck->lowercase = (int)lowercase;
+    o->cbow = (int)cbow;
+    o->hs = (int)hs;
+}
+
+/* Every size against limits and the file, before anything is allocated. */
+static void check_header(reader *r, const w2v_checkpoint *ck, const header *h)
+{
+    const w2v_train_opts *o = &ck->train;
+    w2v_error e2;
+    if (r->st)
+        return;
+    if (h->V == 0 || h->V > W2V_VOCAB_MAX_WORDS || h->D == 0 || h->D > W2V_MODEL_MAX_DIM)
+        bad(r, "vocabulary size or dimension out of range");
+    else if (h->V * h->D * 4 * (1 + (o->negative > 0) + (uint64_t)o->hs) > h->size + 4 * h->D)
+        bad(r, "matrices larger than the file");
+    else if (h->regex_len > MAX_PATH_BYTES || h->path_len > MAX_PATH_BYTES)
+        bad(r, "string lengths out of range");
+    else if (o->threads == 0 || o->threads > W2V_TRAIN_MAX_THREADS ||
+             (uint64_t)o->threads * 32 > h->size) /* 32 bytes per worker */
+        bad(r, "thread count out of range");
+    else if (w2v_train_check(o, &e2) != W2V_OK)
+        r->st = w2v_error_set(r->err, W2V_ERR_FORMAT, "%s: bad settings: %s", r->path, e2.msg);
+    else if (ck->max_token_bytes == 0 || ck->max_token_bytes > W2V_TOKENIZE_MAX_TOKEN_LIMIT)
+        bad(r, "token length limit out of range");
+    else if (ck->corpus_words > ck->corpus_len || h->words_done > ck->corpus_words * o->epochs)
+        bad(r, "progress out of range");
+}
+
+/* The tokenizer pattern, the corpus path and each worker's state. */
+static void read_strings_and_workers(reader *r, w2v_checkpoint *ck, const header *h)
+{
+    const w2v_train_opts *o = &ck->train;
+    if (!r->st) {
+        ck->regex = get_string(r, h->regex_len);
+        ck->corpus_path = get_string(r, h->path_len);
+    }
+    w2v_status st;
+    if (!r->st && (st = w2v_train_state_init(&ck->state, o->threads, r->err)) != W2V_OK)
+        named(r, st);
+    if (r->st)
+        return;
+    ck->state.saved = 1;
+    ck->state.words_done = h->words_done;
+    for (unsigned i = 0; i < o->threads && !r->st; i++) {
+        w2v_worker_state *ws = &ck->state.workers[i];
+        ws->epoch = get_u32(r);
+        get(r, &ws->alpha, 4);
+        ws->pos = get_u64(r);
+        ws->rng = get_u64(r);
+        ws->pending = get_u64(r);
+        /* pending is published once it reaches W2V_TRAIN_CHUNK, so a saved
+         * worker always holds less */
+        if (!r->st && (ws->epoch > o->epochs || ws->pos > ck->corpus_len ||
+                       ws->pending >= W2V_TRAIN_CHUNK ||
+                       !(ws->alpha >= 0 && ws->alpha <= (float)o->alpha)))
+            bad(r, "worker state out of range");
+    }
+}
+
+/* V distinct words with their counts, in id order.  The counts are not
+ * required to descend: a vocabulary read with -read-vocab keeps its file's
+ * order. */
+static void read_vocab(reader *r, w2v_checkpoint *ck, uint64_t V)
+{
+    w2v_status st;
+    if (!r->st && (st = w2v_vocab_create(&ck->vocab, r->err)) != W2V_OK)
+        named(r, st);
+    char word[W2V_VOCAB_MAX_WORD_BYTES];
+    for (uint64_t i = 0; i < V && !r->st; i++) {
+        uint32_t len = get_u32(r);
+        if (!r->st && (len == 0 || len > sizeof word)) {
+            bad(r, "word length out of range");
+            break;
+        }
+        if (get(r, word, len) != 0)
+            break;
+        uint64_t count = get_u64(r);
+        uint32_t id;
+        if (!r->st && (w2v_vocab_find(ck->vocab, word, len) != W2V_VOCAB_NONE ||
+                            w2v_vocab_add(ck->vocab, word, len, count, &id, NULL) != W2V_OK))
+            bad(r, "duplicate or invalid word");
+    }
+}
+
+/* W_E, then W_out and W_hs when the settings use them. */
+static void read_matrices(reader *r, w2v_checkpoint *ck, const header *h, size_t max_bytes)
+{
+    if (r->st)
+        return;
+    const w2v_train_opts *o = &ck->train;
+    w2v_model_opts mo = w2v_model_opts_default();
+    mo.max_bytes = max_bytes;
+    mo.ns = o->negative > 0;
+    mo.hs = o->hs;
+    w2v_status st = w2v_model_create(&ck->model, h->V, h->D, &mo, r->err);
+    if (st)
+        named(r, st);
+    float *mats[3] = {ck->model.in, ck->model.out, ck->model.hs};
+    uint64_t nrows[3] = {h->V, h->V, h->V > 1 ? h->V - 1 : 1};
+    for (int k = 0; k < 3 && !r->st; k++)
+        for (uint64_t i = 0; mats[k] && i < nrows[k] && !r->st; i++)
+            get(r, mats[k] + i * ck->model.stride, h->D * sizeof(float));
+}
+
+/* The checksum of everything read, and nothing after it. */
+static void read_checksum(reader *r)
+{
+    if (r->st)
+        return;
+    uint64_t want = hash_final(&r->hs), got;
+    if (fread(&got, 8, 1, r->fp) != 1)
+        r->st = w2v_error_set(r->err, W2V_ERR_FORMAT, "%s: checkpoint truncated at byte %llu",
+                              r->path, (unsigned long long)r->off);
+    else if (got != want)
+        r->st = w2v_error_set(r->err, W2V_ERR_FORMAT,
+                              "%s: checksum mismatch: the checkpoint is corrupted", r->path);
+    else if (fgetc(r->fp) != EOF)
+        bad(r, "trailing bytes after the checksum");
+}
+
 w2v_status w2v_checkpoint_load(const char *path, size_t max_bytes, w2v_checkpoint *ck,
                                w2v_error *err)
 {
     memset(ck, 0, sizeof *ck);
-    FILE *fp = fopen(path, "rb");
-    if (!fp)
-        return w2v_error_set(err, W2V_ERR_IO, "%s: %s", path, strerror(errno));
-    struct stat sb;
-    if (fstat(fileno(fp), &sb) != 0 || !S_ISREG(sb.st_mode)) {
-        fclose(fp);
-        return w2v_error_set(err, W2V_ERR_IO, "%s: not a regular file", path);
-    }
-    uint64_t size = (uint64_t)sb.st_size;
+    header h = {0};
+    FILE *fp;
+    w2v_status st = open_regular(path, &fp, &h.size, err);
+    if (st)
+        return st;
     reader r = {.fp = fp, .path = path, .hs = {.h = 0x5EED}, .err = err};
-    char magic[8] = {0};
-    get(&r, magic, 8);
-    if (!r.st && memcmp(magic, MAGIC, 8) != 0)
-        bad(&r, "wrong magic");
-    uint32_t version = get_u32(&r), order = get_u32(&r);
-    if (!r.st && version != W2V_CHECKPOINT_VERSION)
-        r.st = w2v_error_set(err, W2V_ERR_FORMAT, "%s: checkpoint version %u, this build reads %d",
-                             path, version, W2V_CHECKPOINT_VERSION);
-    if (!r.st && order != ORDER_MARK)
-        bad(&r, "written on a machine of the other byte order");
-    uint64_t V = get_u64(&r), D = get_u64(&r);
-    ck->corpus_len = get_u64(&r);
-    ck->corpus_words = get_u64(&r);
-    ck->corpus_hash = get_u64(&r);
-    uint64_t words_done = get_u64(&r);
-    ck->max_token_bytes = get_u64(&r);
-    w2v_train_opts *o = &ck->train;
-    *o = w2v_train_opts_default();
-    o->seed = get_u64(&r);
-    o->window = get_u32(&r);
-    o->negative = get_u32(&r);
-    o->epochs = get_u32(&r);
-    o->threads = get_u32(&r);
-    o->kernel = (w2v_kernel)get_u32(&r);
-    ck->lowercase = (int)get_u32(&r);
-    uint32_t regex_len = get_u32(&r), path_len = get_u32(&r);
-    o->cbow = (int)get_u32(&r);
-    o->hs = (int)get_u32(&r);
-    o->alpha = get_f64(&r);
-    o->sample = get_f64(&r);
-    o->progress = NULL;
-    /* Every size against limits and the file before allocating anything. */
-    if (!r.st) {
-        w2v_error e2;
-        if (V == 0 || V > W2V_VOCAB_MAX_WORDS || D == 0 || D > W2V_MODEL_MAX_DIM)
-            bad(&r, "vocabulary size or dimension out of range");
-        else if (o->cbow > 1 || o->hs > 1)
-            bad(&r, "mode flags out of range");
-        else if (V * D * 4 * (1 + (o->negative > 0) + (uint64_t)o->hs) > size + 4 * D)
-            bad(&r, "matrices larger than the file");
-        else if (regex_len > MAX_PATH_BYTES || path_len > MAX_PATH_BYTES)
-            bad(&r, "string lengths out of range");
-        else if (o->threads == 0 || o->threads > W2V_TRAIN_MAX_THREADS ||
-                 (uint64_t)o->threads * 28 > size)
-            bad(&r, "thread count out of range");
-        else if (w2v_train_check(o, &e2) != W2V_OK)
-            r.st = w2v_error_set(err, W2V_ERR_FORMAT, "%s: bad settings: %s", path, e2.msg);
-        else if (ck->max_token_bytes == 0 || ck->max_token_bytes > W2V_TOKENIZE_MAX_TOKEN_LIMIT)
-            bad(&r, "token length limit out of range");
-        else if (ck->corpus_words > ck->corpus_len || words_done > ck->corpus_words * o->epochs)
-            bad(&r, "progress out of range");
-    }
-    if (!r.st) {
-        ck->regex = get_string(&r, regex_len);
-        ck->corpus_path = get_string(&r, path_len);
-    }
-    if (!r.st && w2v_train_state_init(&ck->state, o->threads, err) != W2V_OK)
-        r.st = W2V_ERR_NOMEM;
-    if (!r.st) {
-        ck->state.saved = 1;
-        ck->state.words_done = words_done;
-        for (unsigned i = 0; i < o->threads && !r.st; i++) {
-            w2v_worker_state *ws = &ck->state.workers[i];
-            ws->epoch = get_u32(&r);
-            get(&r, &ws->alpha, 4);
-            ws->pos = get_u64(&r);
-            ws->rng = get_u64(&r);
-            ws->pending = get_u64(&r);
-            if (!r.st && (ws->epoch > o->epochs || ws->pos > ck->corpus_len ||
-                          !(ws->alpha >= 0 && ws->alpha <= o->alpha)))
-                bad(&r, "worker state out of range");
-        }
-    }
-    if (!r.st)
-        r.st = w2v_vocab_create(&ck->vocab, err);
-    char word[W2V_VOCAB_MAX_WORD_BYTES];
-    for (uint64_t i = 0; i < V && !r.st; i++) {
-        uint32_t len = get_u32(&r);
-        if (!r.st && (len == 0 || len > sizeof word)) {
-            bad(&r, "word length out of range");
-            break;
-        }
-        if (get(&r, word, len) != 0)
-            break;
-        uint64_t count = get_u64(&r);
-        uint32_t id;
-        if (!r.st && (w2v_vocab_find(ck->vocab, word, len) != W2V_VOCAB_NONE ||
-                      w2v_vocab_add(ck->vocab, word, len, count, &id, NULL) != W2V_OK))
-            bad(&r, "duplicate or invalid word");
-    }
-    if (!r.st) {
-        w2v_model_opts mo = w2v_model_opts_default();
-        mo.max_bytes = max_bytes;
-        mo.ns = o->negative > 0;
-        mo.hs = o->hs;
-        r.st = w2v_model_create(&ck->model, V, D, &mo, err);
-    }
-    float *mats[3] = {ck->model.in, ck->model.out, ck->model.hs};
-    uint64_t nrows[3] = {V, V, V > 1 ? V - 1 : 1};
-    for (int k = 0; k < 3 && !r.st; k++)
-        for (uint64_t i = 0; mats[k] && i < nrows[k] && !r.st; i++)
-            get(&r, mats[k] + i * ck->model.stride, D * sizeof(float));
-    if (!r.st) {
-        uint64_t want = hash_final(&r.hs), got;
-        if (fread(&got, 8, 1, fp) != 1)
-            r.st = w2v_error_set(err, W2V_ERR_FORMAT, "%s: checkpoint truncated at byte %llu",
-                                 path, (unsigned long long)r.off);
-        else if (got != want)
-            r.st = w2v_error_set(err, W2V_ERR_FORMAT,
-                                 "%s: checksum mismatch: the checkpoint is corrupted", path);
-        else if (fgetc(fp) != EOF)
-            bad(&r, "trailing bytes after the checksum");
-    }
+    read_header(&r, ck, &h);
+    check_header(&r, ck, &h);
+    read_strings_and_workers(&r, ck, &h);
+    read_vocab(&r, ck, h.V);
+    read_matrices(&r, ck, &h, max_bytes);
+    read_checksum(&r);
     fclose(fp);
     if (r.st) {
         w2v_checkpoint_free(ck);

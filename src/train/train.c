@@ -45,6 +45,7 @@ typedef struct {
     w2v_huffman huff;        /* built only for hierarchical softmax */
     uint64_t words_total;    /* epochs x corpus words (of the whole job, with sync) */
     uint64_t epoch_words;    /* corpus words of one epoch (likewise) */
+    const unsigned char *frozen; /* opts->frozen: W_E rows kept fixed, or NULL */
     alignas(64) atomic_uint_fast64_t done;  /* own cache line: every thread adds to it */
     atomic_uint_fast64_t others; /* with sync: words the other processes have done */
     alignas(64) atomic_uint finished;
@@ -62,7 +63,9 @@ typedef struct {
     float **x, **y, **y_next; /* row pointers handed to the kernels */
     float *path[W2V_HUFFMAN_MAX_CODE]; /* W_hs rows of the centre word's path */
     float *scratch;
+    float *frozen_rows;      /* with frozen rows: 2 window copies a kernel updates */
     uint64_t trained;
+    uint64_t pairs;          /* kernel steps so far (w2v_train_stats.pairs) */
     double span_loss;        /* loss of the current span (when tracked) */
     uint64_t span_pairs;     /* positive (context, centre) pairs in it */
     _Atomic double loss;     /* running totals, read by the progress thread */
@@ -147,6 +150,25 @@ static size_t batch_targets(worker *wk, uint32_t w, float **y)
     return L;
 }
 
+/* The W_E row of word id for a kernel to update, as input number k of the
+ * call.  A frozen word's row is copied to slot k of copies first: the
+ * kernel reads the same numbers and its update lands in the copy, which is
+ * dropped.  Without frozen rows (frozen NULL) this is the plain row
+ * address after one predictable branch.  The callers load every argument
+ * once per span: a store of a row pointer could alias the model's fields,
+ * so reading them here would reload them for every row. */
+static inline float *in_row(float *in, size_t stride, const unsigned char *frozen,
+                            float *copies, uint32_t id, size_t k)
+{
+    float *row = in + (size_t)id * stride;
+    if (frozen && frozen[id]) {
+        float *copy = copies + k * stride;
+        memcpy(copy, row, stride * sizeof *row);
+        return copy;
+    }
+    return row;
+}
+
 /* Ask for a row's cache lines ahead of use (it will be written). */
 static inline void prefetch_row(const float *row, size_t D)
 {
@@ -177,6 +199,8 @@ static void train_span_cbow(worker *wk, const uint32_t *span, size_t n, float al
     unsigned window = sh->opts->window;
     int ns = sh->opts->negative > 0, hs = sh->opts->hs;
     double *lossp = sh->opts->track_loss ? &wk->span_loss : NULL;
+    const unsigned char *frozen = sh->frozen;
+    float *copies = wk->frozen_rows;
     float **y = wk->y, **y_next = wk->y_next;
     size_t T_next = ns ? draw_targets(wk, span[0], y_next) : 0;
     for (size_t i = 0; i < n; i++) {
@@ -201,8 +225,10 @@ static void train_span_cbow(worker *wk, const uint32_t *span, size_t n, float al
         size_t hi = i + win < n - 1 ? i + win : n - 1;
         size_t C = 0;
         for (size_t j = lo; j <= hi; j++)
-            if (j != i)
-                wk->x[C++] = m->in + (size_t)span[j] * stride;
+            if (j != i) {
+                wk->x[C] = in_row(m->in, stride, frozen, copies, span[j], C);
+                C++;
+            }
         if (C == 0)
             continue;
         w2v_out_rows rows = {.path = wk->path, .ns = y, .T = T};
@@ -218,8 +244,9 @@ static void train_span_cbow(worker *wk, const uint32_t *span, size_t n, float al
     }
 }
 
-/* Skip-gram HS with the pair kernel (word2vec.c's order): per centre word
- * the Huffman path of the centre and per context one kernel call;
+/* Hierarchical softmax, CBOW and their combinations (word2vec.c's other
+ * modes): per centre word the Huffman path of the centre, and per context
+ * (skip-gram) or once for the mean of the context (CBOW) one kernel call;
  * negatives, when on, are drawn per call as in word2vec.c. */
 static void train_span_other(worker *wk, const uint32_t *span, size_t n, float alpha)
 {
@@ -229,6 +256,8 @@ static void train_span_other(worker *wk, const uint32_t *span, size_t n, float a
     unsigned window = sh->opts->window;
     int ns = sh->opts->negative > 0;
     double *lossp = sh->opts->track_loss ? &wk->span_loss : NULL;
+    const unsigned char *frozen = sh->frozen;
+    float *copies = wk->frozen_rows;
     for (size_t i = 0; i < n; i++) {
         uint32_t w = span[i];
         size_t win = window - w2v_rng_below(&wk->rng, window);
@@ -242,16 +271,33 @@ static void train_span_other(worker *wk, const uint32_t *span, size_t n, float a
             for (size_t j = 0; j < rows.L; j++)
                 wk->path[j] = m->hs + (size_t)pt[j] * stride;
         }
-        for (size_t j = lo; j <= hi; j++) {
-            if (j == i)
+        if (sh->opts->cbow) {
+            size_t C = 0;
+            for (size_t j = lo; j <= hi; j++)
+                if (j != i) {
+                    wk->x[C] = in_row(m->in, stride, frozen, copies, span[j], C);
+                    C++;
+                }
+            if (C == 0)
                 continue;
             if (ns) {
                 rows.ns = wk->y;
                 rows.T = draw_targets(wk, w, wk->y);
             }
-            sh->hk.sg_step(m->in + (size_t)span[j] * stride, &rows, D, alpha, wk->scratch,
-                           lossp);
+            sh->hk.cbow_step(wk->x, C, &rows, D, alpha, wk->scratch, lossp);
             wk->span_pairs++;
+        } else {
+            for (size_t j = lo; j <= hi; j++) {
+                if (j == i)
+                    continue;
+                if (ns) {
+                    rows.ns = wk->y;
+                    rows.T = draw_targets(wk, w, wk->y);
+                }
+                float *x = in_row(m->in, stride, frozen, copies, span[j], 0);
+                sh->hk.sg_step(x, &rows, D, alpha, wk->scratch, lossp);
+                wk->span_pairs++;
+            }
         }
     }
 }
@@ -266,6 +312,8 @@ static void train_span(worker *wk, const uint32_t *span, size_t n, float alpha)
     unsigned window = sh->opts->window;
     int batch = sh->opts->kernel == W2V_KERNEL_BATCH;
     double *lossp = sh->opts->track_loss ? &wk->span_loss : NULL;
+    const unsigned char *frozen = sh->frozen;
+    float *copies = wk->frozen_rows;
     /* Batch mode runs one centre word ahead: the targets of word i + 1 are
      * drawn and their rows prefetched while word i trains, since the noise
      * words' rows (and the deeper Huffman nodes) are scattered over the
@@ -292,8 +340,10 @@ static void train_span(worker *wk, const uint32_t *span, size_t n, float alpha)
             }
             size_t C = 0;
             for (size_t j = lo; j <= hi; j++)
-                if (j != i)
-                    wk->x[C++] = m->in + (size_t)span[j] * stride;
+                if (j != i) {
+                    wk->x[C] = in_row(m->in, stride, frozen, copies, span[j], C);
+                    C++;
+                }
             if (C > 0) {
                 if (sh->opts->hs)
                     sh->hk.sg_hs_batch(wk->x, C, y, w2v_huffman_code(&sh->huff, w), T, D,
@@ -307,8 +357,8 @@ static void train_span(worker *wk, const uint32_t *span, size_t n, float alpha)
                 if (j == i)
                     continue;
                 size_t T = draw_targets(wk, w, wk->y);
-                sh->kern.pair(m->in + (size_t)span[j] * stride, wk->y, T, D, alpha,
-                              wk->scratch, lossp);
+                float *x = in_row(m->in, stride, frozen, copies, span[j], 0);
+                sh->kern.pair(x, wk->y, T, D, alpha, wk->scratch, lossp);
                 wk->span_pairs++;
             }
         }
@@ -372,6 +422,7 @@ static void *work(void *arg)
                 train_span_other(wk, wk->span, n, alpha);
             else
                 train_span(wk, wk->span, n, alpha);
+            wk->pairs += wk->span_pairs;
             if (sh->opts->track_loss) {
                 atomic_store_explicit(&wk->loss, atomic_load_explicit(&wk->loss,
                                       memory_order_relaxed) + wk->span_loss, memory_order_relaxed);
@@ -381,6 +432,7 @@ static void *work(void *arg)
     }
     if (st->epoch >= sh->opts->epochs) { /* finished: publish the rest */
         atomic_fetch_add(&sh->done, pending);
+        st->tail = pending;
         pending = 0;
         pos = wk->end;
     }
@@ -454,6 +506,7 @@ static void free_workers(worker *wk, unsigned n)
         free(wk[i].y);
         free(wk[i].y_next);
         free(wk[i].scratch);
+        free(wk[i].frozen_rows);
     }
     free(wk);
 }
@@ -645,7 +698,9 @@ w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train
     sh->opts = opts;
     sh->kern = w2v_sgns_select(opts->scalar_only);
     sh->epoch_words = opts->sync && opts->job_words ? opts->job_words : corpus->words;
-    sh->words_total = sh->epoch_words * opts->epochs;
+    sh->words_total = sh->epoch_words * (opts->schedule_epochs ? opts->schedule_epochs
+                                                               : opts->epochs);
+    sh->frozen = opts->frozen;
     atomic_init(&sh->done, 0);
     atomic_init(&sh->others, 0);
     atomic_init(&sh->finished, 0);
@@ -656,7 +711,8 @@ w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train
     sh->keep = malloc(V * sizeof *sh->keep);
     /* The counts are the whole job's (with sync), so the frequencies are
      * taken against the job's words, not this share's. */
-    st = sh->keep ? w2v_subsample_build(sh->keep, counts, V, sh->epoch_words, opts->sample, err)
+    uint64_t count_total = opts->count_total ? opts->count_total : sh->epoch_words;
+    st = sh->keep ? w2v_subsample_build(sh->keep, counts, V, count_total, opts->sample, err)
                   : w2v_error_set(err, W2V_ERR_NOMEM, "training: out of memory");
     if (!st && opts->negative > 0)
         st = w2v_noise_build(&sh->noise, counts, V, 0.75, err);
@@ -700,7 +756,11 @@ w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train
         if (opts->hs && hs_scratch > scratch)
             scratch = hs_scratch;
         w->scratch = aligned_alloc(64, (scratch * sizeof(float) + 63) / 64 * 64);
-        if (!st && (!w->span || !w->x || !w->y || !w->y_next || !w->scratch))
+        if (opts->frozen)
+            w->frozen_rows = aligned_alloc(64, 2 * (size_t)opts->window * model->stride *
+                                                   sizeof(float));
+        if (!st && (!w->span || !w->x || !w->y || !w->y_next || !w->scratch ||
+                    (opts->frozen && !w->frozen_rows)))
             st = w2v_error_set(err, W2V_ERR_NOMEM, "training: out of memory");
     }
     if (!st && resume)
@@ -730,8 +790,10 @@ w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train
     if (stats) {
         memset(stats, 0, sizeof *stats);
         stats->words = atomic_load(&sh->done) - local0;
-        for (unsigned i = 0; wk && i < nt; i++)
+        for (unsigned i = 0; wk && i < nt; i++) {
             stats->trained += wk[i].trained;
+            stats->pairs += wk[i].pairs;
+        }
         stats->seconds = now() - t0;
         stats->kernel = opts->hs || opts->cbow ? sh->hk.name : sh->kern.name;
     }

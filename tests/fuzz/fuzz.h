@@ -48,32 +48,47 @@ static inline void fuzz_check_error(w2v_status st, const w2v_error *err, const c
         FUZZ_CHECK(*p >= 0x20 && *p != 0x7f);
 }
 
-/* Length of the well-formed UTF-8 sequence at s[0..n) (RFC 3629), 0 if none. */
+/*
+ * Length of the well-formed UTF-8 sequence at s[0..n), 0 if none.
+ *
+ * Written from the byte table of RFC 3629, section 4 (UTF8-1 .. UTF8-4),
+ * not from a decoder: no code point is computed, so this reference shares
+ * no formula with the tokenizer's decoder (src/text/tokenize.c) and cannot
+ * share its mistakes.  Each row is a range of lead bytes, the length of
+ * the sequences they start and the range allowed for the second byte;
+ * every later byte is 80..BF.  The second-byte ranges are where overlong
+ * forms (E0, F0), surrogates (ED) and code points past U+10FFFF (F4) are
+ * excluded; C0, C1 and F5..FF start nothing.
+ */
 static inline size_t fuzz_utf8_len(const unsigned char *s, size_t n)
 {
-    unsigned c = s[0];
-    size_t len;
-    uint32_t v, min;
-    if (c < 0x80)
-        return 1;
-    if (c >= 0xC2 && c <= 0xDF)
-        len = 2, v = c & 0x1F, min = 0x80;
-    else if (c >= 0xE0 && c <= 0xEF)
-        len = 3, v = c & 0x0F, min = 0x800;
-    else if (c >= 0xF0 && c <= 0xF4)
-        len = 4, v = c & 0x07, min = 0x10000;
-    else
-        return 0;
-    if (n < len)
-        return 0;
-    for (size_t i = 1; i < len; i++) {
-        if ((s[i] & 0xC0) != 0x80)
+    static const struct {
+        unsigned char lead_lo, lead_hi, len, second_lo, second_hi;
+    } rows[] = {
+        {0x00, 0x7F, 1, 0x00, 0x00}, /* UTF8-1 */
+        {0xC2, 0xDF, 2, 0x80, 0xBF}, /* UTF8-2 */
+        {0xE0, 0xE0, 3, 0xA0, 0xBF}, /* UTF8-3 */
+        {0xE1, 0xEC, 3, 0x80, 0xBF},
+        {0xED, 0xED, 3, 0x80, 0x9F},
+        {0xEE, 0xEF, 3, 0x80, 0xBF},
+        {0xF0, 0xF0, 4, 0x90, 0xBF}, /* UTF8-4 */
+        {0xF1, 0xF3, 4, 0x80, 0xBF},
+        {0xF4, 0xF4, 4, 0x80, 0x8F},
+    };
+    for (size_t r = 0; r < sizeof rows / sizeof *rows; r++) {
+        if (s[0] < rows[r].lead_lo || s[0] > rows[r].lead_hi)
+            continue;
+        size_t len = rows[r].len;
+        if (n < len)
             return 0;
-        v = (v << 6) | (s[i] & 0x3Fu);
+        if (len > 1 && (s[1] < rows[r].second_lo || s[1] > rows[r].second_hi))
+            return 0;
+        for (size_t i = 2; i < len; i++)
+            if (s[i] < 0x80 || s[i] > 0xBF)
+                return 0;
+        return len;
     }
-    if (v < min || (v >= 0xD800 && v <= 0xDFFF) || v > 0x10FFFF)
-        return 0;
-    return len;
+    return 0;
 }
 
 static inline int fuzz_valid_utf8(const unsigned char *s, size_t n)

@@ -112,7 +112,7 @@ static void analogies(const uint8_t *p, size_t n, const w2v_analogy_opts *ao, w2
         FUZZ_CHECK(r.semantic.total + r.syntactic.total == r.all.total);
     size_t rows = w2v_space_rows(sp);
     for (size_t i = 0; i < nq; i++)
-        FUZZ_CHECK(r.answer[i] >= -1 && r.answer[i] < (long)rows);
+        FUZZ_CHECK(r.answer[i] == W2V_ROW_NONE || r.answer[i] < rows);
     double acc = w2v_tally_accuracy(&r.all, ao->dummy);
     FUZZ_CHECK(acc >= 0.0 && acc <= 1.0);
     w2v_analogy_result_free(&r);
