@@ -22,11 +22,11 @@
  *    work on rows that stay in L1, updates written once per batch.
  *
  * The labelled batch is the same batch with any label l_t in {0, 1} per
- * target instead of (1, 0, 0, ...): skip-gram hierarchical softmax uses it
- * with the centre word's Huffman path as targets (l_j = 1 - code bit j,
- * every context of the centre walks the same path), followed, when both
- * output layers are on, by the centre's W_out row and the negatives.  The
- * loss term of a target is -log sigma((2 l_t - 1) x.y_t).
+ * target instead of (1, 0, 0, ...); the NS batch is it with w2v_sgns_ns_labels.
+ * (A Huffman path as targets, l_j = 1 - code bit j, would make it a
+ * shared-score HS batch; that lost accuracy against word2vec.c's per-pair
+ * order, so skip-gram HS uses w2v_sg_hs_batch in hs_cbow.h, which keeps
+ * that order exactly.)  The loss term of a target is -log sigma((2 l_t - 1) x.y_t).
  *
  * Every kernel is a pure function of its arguments (rows may be written by
  * other threads meanwhile: that is Hogwild, see train.h).  Rows may repeat
