@@ -6,7 +6,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 . "$here/lib.sh"
 T=$W2V_BIN/w2v-train
 planted_corpus "$TMP/c.txt" 40000
-args=(-dim 64 -epochs 12 -threads 1 -seed 9 -min-count 1 -quiet)
+args=(-dim 64 -epochs 24 -threads 1 -seed 9 -min-count 1 -quiet) # long enough (~2 s) for the SIGINT below to land mid-run
 
 "$T" "$TMP/c.txt" -o "$TMP/ref.bin" "${args[@]}"
 check "reference run" test -s "$TMP/ref.bin"

@@ -301,6 +301,50 @@ static void check_fast_vs_ref(void)
     fast_vs_ref(37, 3, 64, 130, 5);
 }
 
+/*
+ * The skip-gram HS batch against its definition (one sg_step_ref per
+ * context, in order), for the scalar and the fast selection, over shapes
+ * from one context and one node up to a full window and a long path:
+ * matrices in one buffer, distinct context rows, loss included.
+ */
+static void check_sg_hs_batch(void)
+{
+    for (int fast = 0; fast <= 1; fast++) {
+        w2v_hs_cbow_kernels k = w2v_hs_cbow_select(!fast);
+        static const size_t cs[] = {1, 2, 3, 6, 10}, ls[] = {1, 2, 7, 9, 18, 40};
+        static const size_t ds[] = {8, 37, 304};
+        double worst = 0, worst_loss = 0;
+        for (size_t a = 0; a < 5; a++)
+            for (size_t b = 0; b < 6; b++)
+                for (size_t e = 0; e < 3; e++) {
+                    size_t nc = cs[a], nl = ls[b], dim = ds[e], n = (nc + nl) * dim;
+                    w2v_rng r = w2v_rng_seed(11, a * 100 + b * 10 + e);
+                    float *p = malloc(n * sizeof *p), *q = malloc(n * sizeof *q);
+                    float *scr = malloc(W2V_SG_HS_BATCH_SCRATCH(nc, nl, dim) * sizeof *scr);
+                    fill(p, n, &r, 1.0f);
+                    memcpy(q, p, n * sizeof *p);
+                    float *xp[10], *xq[10], *pp[40], *pq[40];
+                    for (size_t c = 0; c < nc; c++)
+                        xp[c] = p + c * dim, xq[c] = q + c * dim;
+                    for (size_t j = 0; j < nl; j++)
+                        pp[j] = p + (nc + j) * dim, pq[j] = q + (nc + j) * dim;
+                    uint64_t code = 0x9A3C5E71F0B2D4C6ull >> (a + b);
+                    double lr = 0, lk = 0;
+                    w2v_sg_hs_batch_ref(xp, nc, pp, code, nl, dim, 0.05f, scr, &lr);
+                    k.sg_hs_batch(xq, nc, pq, code, nl, dim, 0.05f, scr, &lk);
+                    for (size_t i = 0; i < n; i++)
+                        worst = fmax(worst, fabs((double)p[i] - q[i]));
+                    worst_loss = fmax(worst_loss, fabs(lr - lk) / (1 + fabs(lr)));
+                    free(p);
+                    free(q);
+                    free(scr);
+                }
+        T_CHECK(worst < 2e-5, "sg_hs_batch (%s) vs sequential steps: max diff %g", k.name, worst);
+        T_CHECK(worst_loss < 1e-5, "sg_hs_batch (%s) loss vs sequential: rel diff %g", k.name,
+                worst_loss);
+    }
+}
+
 static void check_neg_log_sigmoid(void)
 {
     T_NEAR(w2v_neg_log_sigmoid(0.0f), log(2.0), 1e-7);
@@ -319,6 +363,7 @@ int main(void)
     check_hs_distribution();
     check_fast_vs_ref();
     check_neg_log_sigmoid();
+    check_sg_hs_batch();
     w2v_hs_cbow_kernels k = w2v_hs_cbow_select(1);
     T_STREQ(k.name, "scalar");
     return T_DONE();

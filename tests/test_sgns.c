@@ -9,6 +9,9 @@
 #include "train/rng.h"
 #include "core/cpu.h"
 #include "train/kernels/sgns.h"
+#if W2V_X86_SIMD
+#include "train/kernels/vec_avx2.h" /* sigmoid8; before the shape macros below */
+#endif
 
 /* Shapes: C contexts x D, T targets x D; row 0 of y is the positive. */
 #define D 37 /* odd on purpose: exercises the SIMD tails */
@@ -166,6 +169,83 @@ static void check_fast_vs_ref(void)
     }
 }
 
+/*
+ * The labelled batch: with the NS labels it is the NS batch exactly, and
+ * its AVX2 variant agrees with the reference for every label pattern,
+ * including a repeated target row.
+ */
+static void check_labelled(void)
+{
+    for (size_t dim = 1; dim <= 130; dim += 9) {
+        w2v_rng r = w2v_rng_seed(9, dim);
+        size_t n = (C + T) * dim;
+        float *a = malloc(n * sizeof *a), *b = malloc(n * sizeof *b);
+        float *s = malloc(C * (dim + T) * sizeof *s);
+        fill(a, n, &r, 2.0f);
+        memcpy(b, a, n * sizeof *a);
+        float *xa[C], *ya[T], *xb[C], *yb[T], lab[T];
+        for (size_t c = 0; c < C; c++)
+            xa[c] = a + c * dim, xb[c] = b + c * dim;
+        for (size_t t = 0; t < T; t++) {
+            size_t row = C + (t == 3 ? 2 : t); /* target 3 repeats target 2 */
+            ya[t] = a + row * dim, yb[t] = b + row * dim;
+            lab[t] = (float)((dim >> t) & 1u);
+        }
+        double la = 0, lb = 0;
+        w2v_sgns_batch_ref(xa, C, ya, T, dim, 0.05f, s, &la);
+        w2v_sgns_labelled_ref(xb, C, yb, w2v_sgns_ns_labels, T, dim, 0.05f, s, &lb);
+        T_CHECK(memcmp(a, b, n * sizeof *a) == 0 && la == lb,
+                "labelled with NS labels differs from the NS batch, D=%zu", dim);
+        if (w2v_cpu_has_avx2()) {
+            la = lb = 0;
+            w2v_sgns_labelled_ref(xa, C, ya, lab, T, dim, 0.05f, s, &la);
+            w2v_sgns_labelled_avx2(xb, C, yb, lab, T, dim, 0.05f, s, &lb);
+            double worst = 0;
+            for (size_t i = 0; i < n; i++)
+                worst = fmax(worst, fabs((double)a[i] - b[i]));
+            T_CHECK(worst < 1e-5 && fabs(la - lb) <= 1e-4 * fabs(la) + 1e-6,
+                    "labelled avx2 vs ref, D=%zu: max diff %g", dim, worst);
+        }
+        free(a);
+        free(b);
+        free(s);
+    }
+}
+
+#if W2V_X86_SIMD
+/* The vectorised sigmoid against the scalar one: every 1/64 over
+ * [-100, 100] and the extremes; worst absolute and relative error. */
+AVX2 static void sigmoid8_errors(double *abs_err, double *rel_err)
+{
+    float in[8], out[8];
+    *abs_err = *rel_err = 0;
+    for (int k = -6400; k <= 6400; k += 8) {
+        for (int j = 0; j < 8; j++)
+            in[j] = (float)(k + j) / 64.0f;
+        if (k == -6400)
+            in[0] = -1e30f, in[1] = 1e30f, in[2] = -88.5f, in[3] = 88.5f, in[4] = -87.0f;
+        _mm256_storeu_ps(out, sigmoid8(_mm256_loadu_ps(in)));
+        for (int j = 0; j < 8; j++) {
+            double want = w2v_sigmoid(in[j]), e = fabs(out[j] - want);
+            *abs_err = fmax(*abs_err, e);
+            if (want > 1e-30)
+                *rel_err = fmax(*rel_err, e / want);
+        }
+    }
+}
+#endif
+
+static void check_sigmoid8(void)
+{
+#if W2V_X86_SIMD
+    if (!w2v_cpu_has_avx2())
+        return;
+    double a, r;
+    sigmoid8_errors(&a, &r);
+    T_CHECK(a < 1e-7 && r < 1e-6, "sigmoid8: worst error %g absolute, %g relative", a, r);
+#endif
+}
+
 static void check_sigmoid(void)
 {
     T_NEAR(w2v_sigmoid(0.0f), 0.5, 1e-7);
@@ -181,6 +261,8 @@ int main(void)
     check_gradient(1);
     check_fast_vs_ref();
     check_sigmoid();
+    check_sigmoid8();
+    check_labelled();
     w2v_sgns_kernels k = w2v_sgns_select(1);
     T_STREQ(k.name, "scalar");
     return T_DONE();

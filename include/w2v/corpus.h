@@ -44,6 +44,10 @@ typedef struct {
                              processes: keep the counting vocabulary as it is
                              (no min-count, ids in first-seen order, an empty
                              share is fine) until w2v_corpus_finish */
+    unsigned threads;     /* read a regular file with up to this many threads (0 or
+                             1: one).  The vocabulary and stream are exactly those
+                             of one thread; see w2v_corpus_build for when it
+                             falls back to one */
 } w2v_corpus_opts;
 
 typedef struct {
@@ -63,6 +67,15 @@ w2v_corpus_opts w2v_corpus_opts_default(void);
 
 /*
  * Read path ("-" for stdin) with tok and build the corpus.
+ * With opts->threads > 1 a regular file is cut into that many byte ranges
+ * (w2v_tokenize_split) counted in parallel; their vocabularies are merged
+ * in file order (so first-seen order, which breaks count ties, is the
+ * file's) and their streams joined, with a sentence end between two shares
+ * exactly where the text has one.  It reads with one thread instead for
+ * standard input, a byte range, a share, a given vocabulary, a pattern
+ * tokenizer whose cuts would fall mid-line (a pattern may match across a
+ * blank), a file under 1 MiB, a stream that might need to spill, and to
+ * report any error (so messages name the line as one pass counts it).
  * @return W2V_OK and *out, or an error (I/O naming the path, W2V_ERR_EMPTY
  * when no word survives min-count, W2V_ERR_NOMEM, or the vocabulary's error
  * for a token it refuses, a NUL byte or one over W2V_VOCAB_MAX_WORD_BYTES,

@@ -108,6 +108,9 @@ void w2v_tokenizer_free(w2v_tokenizer *tok);
  */
 int w2v_tokenizer_unicode_lowercase(const w2v_tokenizer *tok);
 
+/* Non-zero when tok matches a PCRE2 pattern, 0 for the default byte scanner. */
+int w2v_tokenizer_has_pattern(const w2v_tokenizer *tok);
+
 /* Non-zero when the pattern runs JIT-compiled; 0 for the interpreter or no pattern. */
 int w2v_tokenizer_jit(const w2v_tokenizer *tok);
 

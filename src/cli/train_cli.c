@@ -40,8 +40,8 @@ void train_usage(FILE *fp, const char *prog, int mpi)
 "  -threads N           worker threads (the number of cores)\n"
 "  -seed N              random seed; -threads 1 + seed = identical vectors (1)\n"
 "  -init-range R        W_E starts uniform in [-R/dim, R/dim); word2vec.c: 0.5 (8)\n"
-"  -kernel batch|pair   skip-gram + NS: shared-negative batches (HogBatch) or\n"
-"                       word2vec.c's per-pair updates (batch)\n"
+"  -kernel batch|pair   skip-gram: one update per centre word for all its\n"
+"                       contexts (HogBatch) or word2vec.c's per-pair updates (batch)\n"
 "  -token-regex RE      PCRE2 pattern for tokens (default: runs of non-space)\n"
 "  -lowercase           fold case (Unicode-aware on UTF-8)\n"
 "  -max-token-bytes N   longer tokens are cut at a UTF-8 boundary (100)\n"
@@ -307,6 +307,7 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
     o->dim = (size_t)dim;
     o->corp.max_vocab = (size_t)max_vocab;
     o->corp.spill_bytes = (size_t)(corpus_gib * 1073741824.0);
+    o->corp.threads = o->train.threads; /* the text is read with the training threads */
     o->tok.regex = regex;
     o->tok.max_token_bytes = (size_t)max_token;
     if (mpi && parse_sync(o, sync_every, sync_mode) != 0)
@@ -376,9 +377,10 @@ const char *train_mode_name(const w2v_train_opts *t)
 {
     if (t->cbow)
         return t->hs ? (t->negative ? "cbow+hs+ns" : "cbow+hs") : "cbow+ns";
+    int batch = t->kernel == W2V_KERNEL_BATCH;
     if (t->hs)
-        return t->negative ? "skip-gram+hs+ns" : "skip-gram+hs";
-    return t->kernel == W2V_KERNEL_BATCH ? "skip-gram+ns batch" : "skip-gram+ns pair";
+        return t->negative ? "skip-gram+hs+ns" : batch ? "skip-gram+hs batch" : "skip-gram+hs pair";
+    return batch ? "skip-gram+ns batch" : "skip-gram+ns pair";
 }
 
 w2v_status train_save_checkpoint(const w2v_train_state *st, void *user, w2v_error *err)

@@ -9,10 +9,13 @@
 #include "w2v/corpus.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 typedef struct {
@@ -28,6 +31,9 @@ typedef struct {
     uint64_t dropped;
     const char *name;   /* the path, for messages */
     uint64_t line;      /* line of the next token: sentence ends seen + 1 */
+    uint64_t eos_run;   /* sentence ends called since the last token (or the start) */
+    uint64_t eos_head;  /* sentence ends called before the first token */
+    int any_token;
     w2v_status st;      /* first failure inside the callback */
     w2v_error cb_err;   /* its message: the tokenizer overwrites the caller's
                            error with "stopped by the callback" */
@@ -127,10 +133,15 @@ static int on_token(void *user, const char *tok, size_t len)
     builder *b = user;
     if (!tok) { /* sentence end: collapse repeats, none at the start */
         b->line++; /* every '\n' is one, so this counts lines */
+        b->eos_run++;
         if (b->len == 0 || b->last == W2V_CORPUS_EOS)
             return 0;
         return push(b, W2V_CORPUS_EOS);
     }
+    if (!b->any_token)
+        b->eos_head = b->eos_run;
+    b->any_token = 1;
+    b->eos_run = 0;
     uint32_t id;
     if (b->counting) {
         b->st = w2v_vocab_add(b->vocab, tok, len, 1, &id, &b->cb_err);
@@ -336,9 +347,17 @@ static w2v_status builder_done(builder *b, w2v_status st, const char *path,
     return W2V_OK;
 }
 
+/* What a parallel read needs to know of a share's edges: the sentence-end
+ * calls before its first token and after its last (all of them when it has
+ * no token). */
+typedef struct {
+    uint64_t head, tail;
+    int any_token;
+} edges;
+
 static w2v_status build(const char *path, const char *text, size_t text_len,
                         const w2v_tokenizer *tok, const w2v_corpus_opts *opts,
-                        w2v_corpus **out, w2v_error *err)
+                        w2v_corpus **out, edges *edge, w2v_error *err)
 {
     *out = NULL;
     builder b;
@@ -349,20 +368,250 @@ static w2v_status build(const char *path, const char *text, size_t text_len,
         st = w2v_vocab_create(&b.vocab, err);
     if (!st)
         st = read_input(&b, path, text, text_len, tok, opts, &c->tok, err);
-    return builder_done(&b, st, path, opts, c, out, err);
+    st = builder_done(&b, st, path, opts, c, out, err);
+    if (!st && edge)
+        *edge = (edges){.head = b.any_token ? b.eos_head : b.eos_run, .tail = b.eos_run,
+                        .any_token = b.any_token};
+    return st;
+}
+
+/*
+ * Parallel reading.  Each thread counts one byte range as a share (counting
+ * vocabulary, counting ids); the shares are then merged in file order into
+ * one counting vocabulary and one stream, which the one-thread path's
+ * finalize() turns into the final corpus.
+ *
+ * The join must put a sentence end between two shares exactly where one
+ * pass would.  A range whose last byte is not '\n' gets one extra sentence
+ * end call from the tokenizer at its end (a file's last line needs it; a
+ * cut mid-line does not), and a share drops the sentence ends before its
+ * first token.  So, per share, from its edges: the stream's last entry is
+ * dropped when it is that extra end alone, and a sentence end goes before
+ * the share's ids when real ones were called before its first token.
+ * finalize() collapses the repeats this may leave, as it does for one pass.
+ */
+
+/* Files below this are read on one thread: starting threads costs more. */
+#define PARALLEL_MIN_BYTES (1u << 20)
+
+typedef struct {
+    const char *path;
+    const w2v_tokenizer *tok;
+    w2v_corpus_opts opts;
+    w2v_corpus *c;
+    edges edge;
+    int ends_nl;     /* the range's last byte is '\n' (or the range is empty) */
+    w2v_status st;
+    w2v_error err;
+    pthread_t thread;
+} part;
+
+static void *read_part(void *arg)
+{
+    part *p = arg;
+    p->st = build(p->path, NULL, 0, p->tok, &p->opts, &p->c, &p->edge, &p->err);
+    return NULL;
+}
+
+/* Entries a share hands to the joined stream between two releases. */
+#define JOIN_BLOCK ((size_t)1 << 18)
+
+/*
+ * Give the pages of ids[0..n) that lie wholly inside it back to the kernel:
+ * they were copied to the joined stream and are never read again (the
+ * array is freed right after), so the join does not hold a share and its
+ * copy at once.  Advice only: where it fails, the memory stays until free.
+ */
+static void release_pages(uint32_t *ids, size_t n)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    if (page <= 0)
+        return;
+    uintptr_t lo = ((uintptr_t)ids + (uintptr_t)page - 1) / (uintptr_t)page * (uintptr_t)page;
+    uintptr_t hi = (uintptr_t)(ids + n) / (uintptr_t)page * (uintptr_t)page;
+    if (hi > lo)
+        (void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
+/* The byte before offset at in fd is '\n' (at == 0 counts as yes). */
+static int after_newline(int fd, uint64_t at)
+{
+    unsigned char ch = '\n';
+    if (at > 0 && pread(fd, &ch, 1, (off_t)(at - 1)) != 1)
+        return -1;
+    return ch == '\n';
+}
+
+/*
+ * Merge the shares p[0..n) into b (a counting builder with its vocabulary):
+ * words in share order, each share's ids mapped and appended.  Frees each
+ * share's corpus once used.  @return W2V_OK or W2V_ERR_NOMEM (b->st).
+ */
+static w2v_status join_parts(builder *b, part *p, unsigned n, w2v_tokenize_stats *stats,
+                             w2v_error *err)
+{
+    size_t total = 0;
+    for (unsigned i = 0; i < n; i++)
+        total += p[i].c->len + 1;
+    w2v_status st = W2V_OK;
+    uint32_t *map = NULL;
+    for (unsigned i = 0; i < n && !st; i++) {
+        w2v_corpus *c = p[i].c;
+        size_t nw = w2v_vocab_size(c->vocab);
+        map = malloc((nw ? nw : 1) * sizeof *map);
+        if (!map) {
+            st = w2v_error_set(err, W2V_ERR_NOMEM, "%s: out of memory merging vocabularies",
+                               p[i].path);
+            break;
+        }
+        for (size_t id = 0; id < nw && !st; id++) {
+            const char *w = w2v_vocab_word(c->vocab, (uint32_t)id);
+            st = w2v_vocab_add(b->vocab, w, strlen(w), w2v_vocab_count(c->vocab, (uint32_t)id),
+                               &map[id], err);
+        }
+        if (st)
+            break;
+        /* The extra end call of a range that stops mid-line. */
+        int extra = i + 1 < n && !p[i].ends_nl;
+        size_t len = c->len;
+        if (extra && p[i].edge.any_token && p[i].edge.tail == 1 && len > 0 &&
+            c->ids[len - 1] == W2V_CORPUS_EOS)
+            len--;
+        uint64_t real_head = p[i].edge.head - (!p[i].edge.any_token && extra && p[i].edge.head);
+        if (i == 0) { /* share 0's array becomes the stream */
+            uint32_t *ids = realloc(c->ids, total * sizeof *ids);
+            if (!ids) {
+                st = w2v_error_set(err, W2V_ERR_NOMEM, "%s: out of memory joining the "
+                                   "stream", p[i].path);
+                break;
+            }
+            c->ids = NULL;
+            b->ids = ids;
+            b->cap = total;
+            for (size_t k = 0; k < len; k++)
+                if (ids[k] != W2V_CORPUS_EOS)
+                    ids[k] = map[ids[k]];
+            b->len = len;
+        } else {
+            if (real_head)
+                b->ids[b->len++] = W2V_CORPUS_EOS;
+            for (size_t k0 = 0; k0 < len; k0 += JOIN_BLOCK) {
+                size_t k1 = len - k0 < JOIN_BLOCK ? len : k0 + JOIN_BLOCK;
+                for (size_t k = k0; k < k1; k++) {
+                    uint32_t id = c->ids[k];
+                    b->ids[b->len++] = id == W2V_CORPUS_EOS ? id : map[id];
+                }
+                release_pages(c->ids, k1);
+            }
+        }
+        stats->bytes += c->tok.bytes;
+        stats->tokens += c->tok.tokens;
+        stats->sentences += c->tok.sentences - (uint64_t)(extra && c->tok.bytes > 0);
+        stats->overlong += c->tok.overlong;
+        free(map);
+        map = NULL;
+        w2v_corpus_free(c);
+        p[i].c = NULL;
+    }
+    free(map);
+    return st;
+}
+
+/*
+ * Try a parallel read of path into *out.  @return W2V_OK with *out set, or
+ * W2V_OK with *out NULL when the read should be done on one thread (not
+ * applicable, or a share failed: one pass then gives the error exactly).
+ */
+static w2v_status build_parallel(const char *path, const w2v_tokenizer *tok,
+                                 const w2v_corpus_opts *opts, w2v_corpus **out, w2v_error *err)
+{
+    *out = NULL;
+    unsigned n = opts->threads;
+    if (n < 2 || !path || !strcmp(path, "-") || opts->vocab || opts->share ||
+        opts->range_begin || opts->range_end)
+        return W2V_OK;
+    struct stat sb;
+    if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode) || sb.st_size < PARALLEL_MIN_BYTES)
+        return W2V_OK;
+    uint64_t size = (uint64_t)sb.st_size;
+    /* At most one token per two bytes, 4 bytes an id: could it spill? */
+    if (opts->spill_bytes && (size / 2 + 1) * sizeof(uint32_t) > opts->spill_bytes)
+        return W2V_OK;
+    if ((uint64_t)n > size / (PARALLEL_MIN_BYTES / 4))
+        n = (unsigned)(size / (PARALLEL_MIN_BYTES / 4));
+    uint64_t *cuts = malloc((n + 1) * sizeof *cuts);
+    part *p = calloc(n, sizeof *p);
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    int ok = cuts && p && fd >= 0 && w2v_tokenize_split(path, n, cuts, NULL) == W2V_OK;
+    for (unsigned i = 0; ok && i < n; i++) {
+        int nl = cuts[i + 1] == cuts[i] ? 1 : after_newline(fd, cuts[i + 1]);
+        ok = nl >= 0 && (nl || i + 1 == n || !w2v_tokenizer_has_pattern(tok));
+        p[i] = (part){.path = path, .tok = tok, .opts = *opts, .ends_nl = nl};
+        p[i].opts.range_begin = cuts[i];
+        p[i].opts.range_end = cuts[i + 1];
+        p[i].opts.share = 1;
+        p[i].opts.spill_bytes = 0;
+        p[i].opts.threads = 1;
+    }
+    if (fd >= 0)
+        close(fd);
+    unsigned started = 0;
+    for (unsigned i = 1; ok && i < n; i++, started++)
+        if (pthread_create(&p[i].thread, NULL, read_part, &p[i]) != 0)
+            break;
+    if (ok && started == n - 1)
+        read_part(&p[0]);
+    else
+        p[0].st = W2V_ERR_THREAD;
+    for (unsigned i = 1; i <= started; i++)
+        pthread_join(p[i].thread, NULL);
+    for (unsigned i = 0; ok && i < n; i++)
+        ok = p[i].st == W2V_OK;
+    w2v_status st = W2V_OK;
+    if (ok) {
+        builder b = {.counting = 1, .name = path, .fd = -1, .line = 1};
+        w2v_corpus *c = calloc(1, sizeof *c);
+        st = c ? w2v_vocab_create(&b.vocab, err)
+               : w2v_error_set(err, W2V_ERR_NOMEM, "corpus: out of memory");
+        if (!st)
+            st = join_parts(&b, p, n, &c->tok, err);
+        if (!st)
+            st = finalize(&b, path, opts, c, err);
+        if (!st) {
+            uint32_t *shrunk = realloc(b.ids, (b.len ? b.len : 1) * sizeof *b.ids);
+            c->ids = shrunk ? shrunk : b.ids;
+            c->len = b.len;
+            c->vocab = b.vocab;
+            c->dropped = b.dropped;
+            c->words = count_words(c->ids, c->len);
+            *out = c;
+        } else {
+            w2v_vocab_free(b.vocab);
+            free(b.ids);
+            free(c);
+        }
+    }
+    for (unsigned i = 0; p && i < n; i++)
+        w2v_corpus_free(p[i].c);
+    free(p);
+    free(cuts);
+    return st;
 }
 
 w2v_status w2v_corpus_build(const char *path, const w2v_tokenizer *tok,
                             const w2v_corpus_opts *opts, w2v_corpus **out, w2v_error *err)
 {
-    return build(path, NULL, 0, tok, opts, out, err);
+    w2v_status st = build_parallel(path, tok, opts, out, err);
+    if (st || *out)
+        return st;
+    return build(path, NULL, 0, tok, opts, out, NULL, err);
 }
 
 w2v_status w2v_corpus_build_mem(const char *text, size_t len, const char *name,
                                 const w2v_tokenizer *tok, const w2v_corpus_opts *opts,
                                 w2v_corpus **out, w2v_error *err)
 {
-    return build(name ? name : "(memory)", text ? text : "", len, tok, opts, out, err);
+    return build(name ? name : "(memory)", text ? text : "", len, tok, opts, out, NULL, err);
 }
 
 w2v_status w2v_corpus_finish(w2v_corpus *c, w2v_vocab *final, w2v_error *err)

@@ -668,6 +668,11 @@ int w2v_tokenizer_unicode_lowercase(const w2v_tokenizer *tok)
     return tok && tok->lowercase && tok->loc != (locale_t)0;
 }
 
+int w2v_tokenizer_has_pattern(const w2v_tokenizer *tok)
+{
+    return tok && tok->code;
+}
+
 int w2v_tokenizer_jit(const w2v_tokenizer *tok)
 {
     return tok && tok->code && tok->jit;

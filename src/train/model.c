@@ -5,12 +5,18 @@
  * padded to 16 floats and 64-byte aligned; the size is checked against
  * overflow and the caller's cap before anything is allocated.  W_E starts
  * uniform from a seeded generator, the output matrices at zero.
+ *
+ * The matrices are allocated on 2 MiB pages where the kernel offers them
+ * (core/bigalloc.h): training reads rows at random all over them, and with
+ * 4 KiB pages nearly every scattered row is also a TLB miss, besides one
+ * page fault per 4 KiB when first touched.
  */
 #include "w2v/model.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/bigalloc.h"
 #include "train/rng.h"
 
 #define ROW_ALIGN_FLOATS 16 /* 64 bytes */
@@ -61,10 +67,10 @@ w2v_status w2v_model_create(w2v_model *m, size_t V, size_t D, const w2v_model_op
     m->D = D;
     m->stride = padded(D);
     size_t row_bytes = m->stride * sizeof(float);
-    m->in = aligned_alloc(64, V * row_bytes);
-    if (m->in && opts->ns && (m->out = aligned_alloc(64, V * row_bytes)))
+    m->in = big_alloc(V * row_bytes);
+    if (m->in && opts->ns && (m->out = big_alloc(V * row_bytes)))
         memset(m->out, 0, V * row_bytes);
-    if (m->in && opts->hs && (m->hs = aligned_alloc(64, hs_rows(V) * row_bytes)))
+    if (m->in && opts->hs && (m->hs = big_alloc(hs_rows(V) * row_bytes)))
         memset(m->hs, 0, hs_rows(V) * row_bytes);
     if (!m->in || (opts->ns && !m->out) || (opts->hs && !m->hs)) {
         w2v_model_free(m);

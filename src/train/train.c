@@ -132,6 +132,24 @@ static size_t draw_targets(worker *wk, uint32_t w, float **y)
     return T;
 }
 
+/*
+ * The targets of centre w for a skip-gram batch into y: with hierarchical
+ * softmax the W_hs rows of w's Huffman path, else w's W_out row and the
+ * negatives.  Returns their number.
+ */
+static size_t batch_targets(worker *wk, uint32_t w, float **y)
+{
+    const shared *sh = wk->sh;
+    if (!sh->opts->hs)
+        return draw_targets(wk, w, y);
+    const w2v_model *m = sh->model;
+    const uint32_t *pt = w2v_huffman_points(&sh->huff, w);
+    size_t L = w2v_huffman_len(&sh->huff, w);
+    for (size_t j = 0; j < L; j++)
+        y[j] = m->hs + (size_t)pt[j] * m->stride;
+    return L;
+}
+
 /* The W_E row of word id for a kernel to update, as input number k of the
  * call.  A frozen word's row is copied to slot k of copies first: the
  * kernel reads the same numbers and its update lands in the copy, which is
@@ -156,6 +174,74 @@ static inline void prefetch_row(const float *row, size_t D)
 {
     for (size_t d = 0; d < D; d += 16)
         __builtin_prefetch(row + d, 1, 3);
+}
+
+/* Prefetch the W_hs rows of w's Huffman path. */
+static void prefetch_path(const shared *sh, uint32_t w, size_t D)
+{
+    const uint32_t *pt = w2v_huffman_points(&sh->huff, w);
+    size_t L = w2v_huffman_len(&sh->huff, w);
+    for (size_t j = 0; j < L; j++)
+        prefetch_row(sh->model->hs + (size_t)pt[j] * sh->model->stride, D);
+}
+
+/*
+ * CBOW: one kernel call per centre word, for the mean of its context.  Like
+ * the skip-gram batch it runs one centre ahead: the next centre's negatives
+ * are drawn and its output rows (negatives, Huffman path) and the context
+ * row entering the window are prefetched while this one trains.
+ */
+static void train_span_cbow(worker *wk, const uint32_t *span, size_t n, float alpha)
+{
+    const shared *sh = wk->sh;
+    const w2v_model *m = sh->model;
+    size_t D = (m->D + 7) & ~(size_t)7, stride = m->stride;
+    unsigned window = sh->opts->window;
+    int ns = sh->opts->negative > 0, hs = sh->opts->hs;
+    double *lossp = sh->opts->track_loss ? &wk->span_loss : NULL;
+    const unsigned char *frozen = sh->frozen;
+    float *copies = wk->frozen_rows;
+    float **y = wk->y, **y_next = wk->y_next;
+    size_t T_next = ns ? draw_targets(wk, span[0], y_next) : 0;
+    for (size_t i = 0; i < n; i++) {
+        uint32_t w = span[i];
+        float **swap = y;
+        y = y_next;
+        y_next = swap;
+        size_t T = T_next;
+        if (i + 1 < n) {
+            if (ns) {
+                T_next = draw_targets(wk, span[i + 1], y_next);
+                for (size_t t = 0; t < T_next; t++)
+                    prefetch_row(y_next[t], D);
+            }
+            if (hs)
+                prefetch_path(sh, span[i + 1], D);
+            if (i + 1 + window < n)
+                prefetch_row(m->in + (size_t)span[i + 1 + window] * stride, D);
+        }
+        size_t win = window - w2v_rng_below(&wk->rng, window);
+        size_t lo = i > win ? i - win : 0;
+        size_t hi = i + win < n - 1 ? i + win : n - 1;
+        size_t C = 0;
+        for (size_t j = lo; j <= hi; j++)
+            if (j != i) {
+                wk->x[C] = in_row(m->in, stride, frozen, copies, span[j], C);
+                C++;
+            }
+        if (C == 0)
+            continue;
+        w2v_out_rows rows = {.path = wk->path, .ns = y, .T = T};
+        if (hs) {
+            const uint32_t *pt = w2v_huffman_points(&sh->huff, w);
+            rows.L = w2v_huffman_len(&sh->huff, w);
+            rows.code = w2v_huffman_code(&sh->huff, w);
+            for (size_t j = 0; j < rows.L; j++)
+                wk->path[j] = m->hs + (size_t)pt[j] * stride;
+        }
+        sh->hk.cbow_step(wk->x, C, &rows, D, alpha, wk->scratch, lossp);
+        wk->span_pairs++;
+    }
 }
 
 /* Hierarchical softmax, CBOW and their combinations (word2vec.c's other
@@ -230,9 +316,11 @@ static void train_span(worker *wk, const uint32_t *span, size_t n, float alpha)
     float *copies = wk->frozen_rows;
     /* Batch mode runs one centre word ahead: the targets of word i + 1 are
      * drawn and their rows prefetched while word i trains, since the noise
-     * words' rows are scattered over W_out and mostly not in cache. */
+     * words' rows (and the deeper Huffman nodes) are scattered over the
+     * output matrix and mostly not in cache.  Skip-gram HS is a batch too:
+     * every context of a centre walks the centre's path (hs_cbow.h). */
     float **y = wk->y, **y_next = wk->y_next;
-    size_t T_next = batch ? draw_targets(wk, span[0], y_next) : 0;
+    size_t T_next = batch ? batch_targets(wk, span[0], y_next) : 0;
     for (size_t i = 0; i < n; i++) {
         uint32_t w = span[i];
         size_t win = window - w2v_rng_below(&wk->rng, window);
@@ -244,7 +332,7 @@ static void train_span(worker *wk, const uint32_t *span, size_t n, float alpha)
             y_next = swap;
             size_t T = T_next;
             if (i + 1 < n) {
-                T_next = draw_targets(wk, span[i + 1], y_next);
+                T_next = batch_targets(wk, span[i + 1], y_next);
                 for (size_t t = 0; t < T_next; t++)
                     prefetch_row(y_next[t], D);
                 if (i + 1 + window < n)
@@ -257,7 +345,11 @@ static void train_span(worker *wk, const uint32_t *span, size_t n, float alpha)
                     C++;
                 }
             if (C > 0) {
-                sh->kern.batch(wk->x, C, y, T, D, alpha, wk->scratch, lossp);
+                if (sh->opts->hs)
+                    sh->hk.sg_hs_batch(wk->x, C, y, w2v_huffman_code(&sh->huff, w), T, D,
+                                       alpha, wk->scratch, lossp);
+                else
+                    sh->kern.batch(wk->x, C, y, T, D, alpha, wk->scratch, lossp);
                 wk->span_pairs += C;
             }
         } else {
@@ -324,7 +416,9 @@ static void *work(void *arg)
         if (n > 1) {
             wk->span_loss = 0;
             wk->span_pairs = 0;
-            if (sh->opts->hs || sh->opts->cbow)
+            if (sh->opts->cbow)
+                train_span_cbow(wk, wk->span, n, alpha);
+            else if (sh->opts->hs && (sh->opts->kernel != W2V_KERNEL_BATCH || sh->opts->negative))
                 train_span_other(wk, wk->span, n, alpha);
             else
                 train_span(wk, wk->span, n, alpha);
@@ -635,7 +729,8 @@ w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train
         st = w2v_error_set(err, W2V_ERR_NOMEM, "training: out of memory");
     if (wk)
         memset(wk, 0, sizeof *wk * nt);
-    size_t rows = 2 * (size_t)opts->window + 1 + opts->negative;
+    size_t rows = 2 * (size_t)opts->window + 1 + opts->negative +
+                  (opts->hs ? W2V_HUFFMAN_MAX_CODE : 0);
     for (unsigned i = 0; !st && i < nt; i++) {
         worker *w = &wk[i];
         w->sh = sh;
@@ -655,7 +750,12 @@ w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train
         w->x = malloc(rows * sizeof *w->x);
         w->y = malloc(rows * sizeof *w->y);
         w->y_next = malloc(rows * sizeof *w->y_next);
-        w->scratch = aligned_alloc(64, (rows * (model->stride + rows) * sizeof(float) + 63) / 64 * 64);
+        size_t scratch = rows * (model->stride + rows);
+        size_t hs_scratch = W2V_SG_HS_BATCH_SCRATCH(2 * (size_t)opts->window,
+                                                    (size_t)W2V_HUFFMAN_MAX_CODE, model->stride);
+        if (opts->hs && hs_scratch > scratch)
+            scratch = hs_scratch;
+        w->scratch = aligned_alloc(64, (scratch * sizeof(float) + 63) / 64 * 64);
         if (opts->frozen)
             w->frozen_rows = aligned_alloc(64, 2 * (size_t)opts->window * model->stride *
                                                    sizeof(float));

@@ -393,7 +393,7 @@ def test_gil_released_while_training(corpus):
     t = threading.Thread(target=spin)
     t.start()
     t0 = time.monotonic()
-    w2v.Word2Vec(corpus_file=path, workers=1, **dict(SMALL, epochs=60))
+    w2v.Word2Vec(corpus_file=path, workers=1, **dict(SMALL, epochs=200))
     took = time.monotonic() - t0
     done.set()
     t.join()

@@ -79,11 +79,19 @@ void w2v_cbow_step_ref(float *const *x, size_t C, const w2v_out_rows *out, size_
         vec_axpy(1.0f, dh, x[c], D);
 }
 
+void w2v_sg_hs_batch_ref(float *const *x, size_t C, float *const *path, uint64_t code,
+                         size_t L, size_t D, float alpha, float *scratch, double *loss)
+{
+    w2v_out_rows out = {.path = path, .code = code, .L = L};
+    for (size_t c = 0; c < C; c++)
+        w2v_sg_step_ref(x[c], &out, D, alpha, scratch, loss);
+}
+
 w2v_hs_cbow_kernels w2v_hs_cbow_select(int scalar_only)
 {
     if (!scalar_only && w2v_cpu_has_avx2())
-        return (w2v_hs_cbow_kernels){"avx2", w2v_hs_accum_avx2, w2v_ns_accum_avx2,
-                                     w2v_sg_step_avx2, w2v_cbow_step_avx2};
-    return (w2v_hs_cbow_kernels){"scalar", w2v_hs_accum_ref, w2v_ns_accum_ref, w2v_sg_step_ref,
-                                 w2v_cbow_step_ref};
+        return (w2v_hs_cbow_kernels){"avx2", w2v_sg_hs_batch_avx2, w2v_hs_accum_avx2,
+                                     w2v_ns_accum_avx2, w2v_sg_step_avx2, w2v_cbow_step_avx2};
+    return (w2v_hs_cbow_kernels){"scalar", w2v_sg_hs_batch_ref, w2v_hs_accum_ref,
+                                 w2v_ns_accum_ref, w2v_sg_step_ref, w2v_cbow_step_ref};
 }

@@ -82,6 +82,7 @@ typedef struct {
 /* Scratch floats each step kernel needs. */
 #define W2V_SG_STEP_SCRATCH(D) (D)
 #define W2V_CBOW_STEP_SCRATCH(D) (2 * (D))
+#define W2V_SG_HS_BATCH_SCRATCH(C, L, D) ((C) * ((D) + (L) + 2 * (C)))
 
 /*
  * Hierarchical softmax, accumulate: for j < L, with b_j = (code >> j) & 1,
@@ -113,8 +114,27 @@ typedef void (*w2v_sg_step_fn)(float *x, const w2v_out_rows *out, size_t D, floa
 typedef void (*w2v_cbow_step_fn)(float *const *x, size_t C, const w2v_out_rows *out, size_t D,
                                  float alpha, float *scratch, double *loss);
 
+/*
+ * Skip-gram hierarchical softmax for all C contexts of one centre word, as
+ * C w2v_sg_step calls in context order with L > 0, T == 0 (word2vec.c's
+ * per-pair order: context c scores the path rows as contexts 0..c-1 left
+ * them), computed as matrix products.  With S = X P^T and the Gram matrix
+ * X X^T of the old rows, the score context c sees is
+ *     s_cj = S_cj + sum_{c' < c} g_c'j (x_c' . x_c)
+ * (every earlier context moved p_j by g_c'j x_c'), and its input step is
+ *     dx_c = sum_j g_cj p_j(old) + sum_{c' < c} (sum_j g_cj g_c'j) x_c';
+ * the path rows end at P + G^T X.  Exact for distinct context rows; a row
+ * that repeats in the window is read at its old value by the later copy
+ * (the sequential steps would see the first copy's update: a second-order
+ * difference).  scratch: W2V_SG_HS_BATCH_SCRATCH(C, L, D) floats.
+ */
+typedef void (*w2v_sg_hs_batch_fn)(float *const *x, size_t C, float *const *path,
+                                   uint64_t code, size_t L, size_t D, float alpha,
+                                   float *scratch, double *loss);
+
 typedef struct {
     const char *name; /* "scalar" or "avx2" */
+    w2v_sg_hs_batch_fn sg_hs_batch;
     w2v_hs_accum_fn hs_accum;
     w2v_ns_accum_fn ns_accum;
     w2v_sg_step_fn sg_step;
@@ -130,6 +150,9 @@ void w2v_sg_step_ref(float *x, const w2v_out_rows *out, size_t D, float alpha, f
                      double *loss);
 void w2v_cbow_step_ref(float *const *x, size_t C, const w2v_out_rows *out, size_t D,
                        float alpha, float *scratch, double *loss);
+/* The definition: C w2v_sg_step_ref calls in order. */
+void w2v_sg_hs_batch_ref(float *const *x, size_t C, float *const *path, uint64_t code,
+                         size_t L, size_t D, float alpha, float *scratch, double *loss);
 
 /* AVX2+FMA variants; call only where w2v_cpu_has_avx2() is true (on
  * other targets they are the references). */
@@ -141,6 +164,8 @@ void w2v_sg_step_avx2(float *x, const w2v_out_rows *out, size_t D, float alpha,
                       float *scratch, double *loss);
 void w2v_cbow_step_avx2(float *const *x, size_t C, const w2v_out_rows *out, size_t D,
                         float alpha, float *scratch, double *loss);
+void w2v_sg_hs_batch_avx2(float *const *x, size_t C, float *const *path, uint64_t code,
+                          size_t L, size_t D, float alpha, float *scratch, double *loss);
 
 /* The fastest kernels this CPU runs, or the references when scalar_only. */
 w2v_hs_cbow_kernels w2v_hs_cbow_select(int scalar_only);

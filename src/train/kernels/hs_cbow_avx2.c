@@ -34,6 +34,7 @@
 
 /* Rows scored and updated together: g and the scores live on the stack. */
 #define RUN_MAX 64
+#define W2V_HUFFMAN_MAX_L 64 /* W2V_HUFFMAN_MAX_CODE: code is a uint64_t */
 
 #if W2V_X86_SIMD
 #include "train/kernels/vec_avx2.h"
@@ -192,6 +193,69 @@ AVX2 void w2v_cbow_step_avx2(float *const *x, size_t C, const w2v_out_rows *out,
         add_to(x[c], dh, D);
 }
 
+/*
+ * Skip-gram HS, all contexts of a centre at once (see hs_cbow.h):
+ *   S = X P^T (old rows), K = X X^T (old rows, upper triangle)
+ *   per context c in order: s_cj = S_cj + sum_{c'<c} G_c'j K_c'c, G_cj = alpha (l_j - sigma(s_cj))
+ *   M_cc' = sum_j G_cj G_c'j (c' < c)
+ *   dX = G P + M X,  P += G^T X,  X += dX.
+ * Scratch: dX (C x D), G (C x L), K (C x C), M (C x C).
+ */
+AVX2 void w2v_sg_hs_batch_avx2(float *const *x, size_t C, float *const *path, uint64_t code,
+                               size_t L, size_t D, float alpha, float *scratch, double *loss)
+{
+    float *dx = scratch, *g = dx + C * D, *k = g + C * L, *mm = k + C * C;
+    float lab[W2V_HUFFMAN_MAX_L];
+    for (size_t j = 0; j < L; j++)
+        lab[j] = (float)(1u - ((code >> j) & 1u));
+    for (size_t c = 0; c < C; c++) {
+        scores(x[c], path, L, D, g + c * L);
+        if (c + 1 < C)
+            scores(x[c], x + c + 1, C - c - 1, D, k + c * C + c + 1);
+    }
+    __m256 va = _mm256_set1_ps(alpha);
+    for (size_t c = 0; c < C; c++) {
+        float *gc = g + c * L;
+        for (size_t e = 0; e < c; e++) { /* earlier contexts moved the path rows */
+            float kec = k[e * C + c];
+            const float *ge = g + e * L;
+            for (size_t j = 0; j < L; j++)
+                gc[j] += ge[j] * kec;
+        }
+        for (size_t j = 0; loss && j < L; j++)
+            *loss += w2v_neg_log_sigmoid(lab[j] > 0.0f ? gc[j] : -gc[j]);
+        size_t j = 0;
+        for (; j + 8 <= L; j += 8) {
+            __m256 sg = sigmoid8(_mm256_loadu_ps(gc + j));
+            _mm256_storeu_ps(gc + j, _mm256_mul_ps(va, _mm256_sub_ps(_mm256_loadu_ps(lab + j), sg)));
+        }
+        for (; j < L; j++)
+            gc[j] = alpha * (lab[j] - w2v_sigmoid(gc[j]));
+        for (size_t e = 0; e < c; e++) {
+            const float *ge = g + e * L;
+            float a = 0.0f;
+            for (size_t i = 0; i < L; i++)
+                a += gc[i] * ge[i];
+            mm[c * C + e] = a;
+        }
+    }
+    size_t c = 0;
+    for (; c + 2 <= C; c += 2)
+        combine2(dx + c * D, dx + (c + 1) * D, NULL, NULL, path, g + c * L, g + (c + 1) * L, 1,
+                 L, D);
+    if (c < C)
+        combine(dx + c * D, NULL, path, g + c * L, 1, L, D);
+    for (c = 1; c < C; c++) /* + M X: the path rows as the earlier contexts left them */
+        combine(dx + c * D, dx + c * D, x, mm + c * C, 1, c, D);
+    size_t j = 0;
+    for (; j + 2 <= L; j += 2)
+        combine2(path[j], path[j + 1], path[j], path[j + 1], x, g + j, g + j + 1, L, C, D);
+    if (j < L)
+        combine(path[j], path[j], x, g + j, L, C, D);
+    for (c = 0; c < C; c++)
+        add_to(x[c], dx + c * D, D);
+}
+
 #else /* no AVX2 on this target: the references stand in */
 
 void w2v_hs_accum_avx2(const float *h, float *dh, float *const *path, uint64_t code, size_t L,
@@ -216,6 +280,12 @@ void w2v_cbow_step_avx2(float *const *x, size_t C, const w2v_out_rows *out, size
                         float alpha, float *scratch, double *loss)
 {
     w2v_cbow_step_ref(x, C, out, D, alpha, scratch, loss);
+}
+
+void w2v_sg_hs_batch_avx2(float *const *x, size_t C, float *const *path, uint64_t code,
+                          size_t L, size_t D, float alpha, float *scratch, double *loss)
+{
+    w2v_sg_hs_batch_ref(x, C, path, code, L, D, alpha, scratch, loss);
 }
 
 #endif

@@ -31,18 +31,17 @@ void w2v_sgns_pair_ref(float *x, float *const *y, size_t T, size_t D, float alph
     vec_axpy(1.0f, dx, x, D);
 }
 
-void w2v_sgns_batch_ref(float *const *x, size_t C, float *const *y, size_t T, size_t D,
-                        float alpha, float *scratch, double *loss)
+void w2v_sgns_labelled_ref(float *const *x, size_t C, float *const *y, const float *label,
+                           size_t T, size_t D, float alpha, float *scratch, double *loss)
 {
     float *dx = scratch;        /* C x D */
     float *g = scratch + C * D; /* C x T */
     for (size_t c = 0; c < C; c++)
         for (size_t t = 0; t < T; t++) {
-            float label = t == 0 ? 1.0f : 0.0f;
             float s = vec_dot(x[c], y[t], D);
             if (loss)
-                *loss += w2v_sgns_pair_loss(t == 0 ? s : -s);
-            g[c * T + t] = alpha * (label - w2v_sigmoid(s));
+                *loss += w2v_sgns_pair_loss(label[t] > 0.0f ? s : -s);
+            g[c * T + t] = alpha * (label[t] - w2v_sigmoid(s));
         }
     for (size_t c = 0; c < C; c++) {
         memset(dx + c * D, 0, D * sizeof *dx);
@@ -56,9 +55,18 @@ void w2v_sgns_batch_ref(float *const *x, size_t C, float *const *y, size_t T, si
         vec_axpy(1.0f, dx + c * D, x[c], D);
 }
 
+/* The NS batch is the labelled batch with labels (1, 0, 0, ...). */
+void w2v_sgns_batch_ref(float *const *x, size_t C, float *const *y, size_t T, size_t D,
+                        float alpha, float *scratch, double *loss)
+{
+    w2v_sgns_labelled_ref(x, C, y, w2v_sgns_ns_labels, T, D, alpha, scratch, loss);
+}
+
 w2v_sgns_kernels w2v_sgns_select(int scalar_only)
 {
     if (!scalar_only && w2v_cpu_has_avx2())
-        return (w2v_sgns_kernels){"avx2", w2v_sgns_pair_avx2, w2v_sgns_batch_avx2};
-    return (w2v_sgns_kernels){"scalar", w2v_sgns_pair_ref, w2v_sgns_batch_ref};
+        return (w2v_sgns_kernels){"avx2", w2v_sgns_pair_avx2, w2v_sgns_batch_avx2,
+                                  w2v_sgns_labelled_avx2};
+    return (w2v_sgns_kernels){"scalar", w2v_sgns_pair_ref, w2v_sgns_batch_ref,
+                              w2v_sgns_labelled_ref};
 }

@@ -21,6 +21,13 @@
  *    dX = G Y and dY = G^T X from the old values, then both applied.  Level-3
  *    work on rows that stay in L1, updates written once per batch.
  *
+ * The labelled batch is the same batch with any label l_t in {0, 1} per
+ * target instead of (1, 0, 0, ...); the NS batch is it with w2v_sgns_ns_labels.
+ * (A Huffman path as targets, l_j = 1 - code bit j, would make it a
+ * shared-score HS batch; that lost accuracy against word2vec.c's per-pair
+ * order, so skip-gram HS uses w2v_sg_hs_batch in hs_cbow.h, which keeps
+ * that order exactly.)  The loss term of a target is -log sigma((2 l_t - 1) x.y_t).
+ *
  * Every kernel is a pure function of its arguments (rows may be written by
  * other threads meanwhile: that is Hogwild, see train.h).  Rows may repeat
  * (a word twice in a window, the same negative twice); repeated rows get
@@ -48,22 +55,35 @@ typedef void (*w2v_sgns_batch_fn)(float *const *x, size_t C, float *const *y, si
                                   size_t D, float alpha,
                                   float *scratch /* C * (D + T) floats */, double *loss);
 
+/* The labels of an NS batch: 1 for row 0, 0 for the rest (constant). */
+static const float w2v_sgns_ns_labels[W2V_SGNS_MAX_ROWS] = {1.0f};
+
+/* label: T values, each 0 or 1. */
+typedef void (*w2v_sgns_labelled_fn)(float *const *x, size_t C, float *const *y,
+                                     const float *label, size_t T, size_t D, float alpha,
+                                     float *scratch /* C * (D + T) floats */, double *loss);
+
 typedef struct {
     const char *name; /* "scalar" or "avx2" */
     w2v_sgns_pair_fn pair;
     w2v_sgns_batch_fn batch;
+    w2v_sgns_labelled_fn labelled;
 } w2v_sgns_kernels;
 
 void w2v_sgns_pair_ref(float *x, float *const *y, size_t T, size_t D, float alpha,
                        float *scratch, double *loss);
 void w2v_sgns_batch_ref(float *const *x, size_t C, float *const *y, size_t T, size_t D,
                         float alpha, float *scratch, double *loss);
+void w2v_sgns_labelled_ref(float *const *x, size_t C, float *const *y, const float *label,
+                           size_t T, size_t D, float alpha, float *scratch, double *loss);
 
 /* AVX2+FMA variants; call only where w2v_cpu_has_avx2() is true (core/cpu.h). */
 void w2v_sgns_pair_avx2(float *x, float *const *y, size_t T, size_t D, float alpha,
                         float *scratch, double *loss);
 void w2v_sgns_batch_avx2(float *const *x, size_t C, float *const *y, size_t T, size_t D,
                          float alpha, float *scratch, double *loss);
+void w2v_sgns_labelled_avx2(float *const *x, size_t C, float *const *y, const float *label,
+                            size_t T, size_t D, float alpha, float *scratch, double *loss);
 
 /* -log sigma(s), stable for any s: the loss of a pair whose label-signed
  * score is s (s = x.y for the positive, -x.y for a negative). */

@@ -1,0 +1,183 @@
+/*
+ * test_corpus_threads.c - reading one file with several threads gives
+ * exactly what one thread gives: the same vocabulary (words, counts, order),
+ * the same id stream (sentence ends included) and the same tokenizer counts,
+ * on texts whose cuts fall mid-line, right after a '\n', inside runs of
+ * blanks with and without '\n', and in shares that hold no token at all.
+ */
+#include "t.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "w2v/corpus.h"
+
+static char dir[64];
+static w2v_tokenizer *tok;
+
+static uint64_t rng_next(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+/* A growing text buffer. */
+typedef struct {
+    char *s;
+    size_t n, cap;
+} text;
+
+static void put(text *t, const char *s, size_t len)
+{
+    if (t->n + len + 1 > t->cap) {
+        t->cap = (t->n + len + 1) * 2;
+        t->s = realloc(t->s, t->cap);
+    }
+    memcpy(t->s + t->n, s, len);
+    t->n += len;
+}
+
+static void puts_(text *t, const char *s) { put(t, s, strlen(s)); }
+
+/* nwords Zipf-like words separated by single blanks (one line). */
+static void words(text *t, size_t nwords, uint64_t *seed)
+{
+    char w[32];
+    for (size_t k = 0; k < nwords; k++) {
+        double u = (double)(rng_next(seed) % 1000000) / 1e6;
+        unsigned rank = (unsigned)pow(2000.0, u);
+        int len = snprintf(w, sizeof w, "%s%u", k ? " " : "", rank);
+        put(t, w, (size_t)len);
+    }
+}
+
+static void blanks(text *t, size_t n, char c)
+{
+    for (size_t k = 0; k < n; k++)
+        put(t, &c, 1);
+}
+
+static const char *write_file(const text *t)
+{
+    static char path[128];
+    snprintf(path, sizeof path, "%s/corpus.txt", dir);
+    FILE *fp = fopen(path, "wb");
+    T_TRUE(fp != NULL);
+    if (fp) {
+        T_EQ(fwrite(t->s, 1, t->n, fp), t->n);
+        fclose(fp);
+    }
+    return path;
+}
+
+static int same_corpus(const w2v_corpus *a, const w2v_corpus *b)
+{
+    if (w2v_vocab_size(a->vocab) != w2v_vocab_size(b->vocab) || a->len != b->len ||
+        a->words != b->words || a->dropped != b->dropped || a->tok.bytes != b->tok.bytes ||
+        a->tok.tokens != b->tok.tokens || a->tok.sentences != b->tok.sentences ||
+        a->tok.overlong != b->tok.overlong)
+        return 0;
+    for (uint32_t id = 0; id < w2v_vocab_size(a->vocab); id++)
+        if (strcmp(w2v_vocab_word(a->vocab, id), w2v_vocab_word(b->vocab, id)) != 0 ||
+            w2v_vocab_count(a->vocab, id) != w2v_vocab_count(b->vocab, id))
+            return 0;
+    return memcmp(a->ids, b->ids, a->len * sizeof *a->ids) == 0;
+}
+
+/* Read t with 1 thread and with 2..7, and hold them equal. */
+static void check(const text *t, const char *what)
+{
+    const char *path = write_file(t);
+    w2v_corpus_opts o = w2v_corpus_opts_default();
+    o.min_count = 2;
+    w2v_corpus *one = NULL;
+    T_OK(w2v_corpus_build(path, tok, &o, &one, NULL));
+    if (!one)
+        return;
+    for (unsigned n = 2; n <= 7; n++) {
+        o.threads = n;
+        w2v_corpus *many = NULL;
+        w2v_error err;
+        w2v_status st = w2v_corpus_build(path, tok, &o, &many, &err);
+        T_CHECK(st == W2V_OK, "%s, %u threads: %s", what, n, err.msg);
+        if (many) {
+            T_CHECK(same_corpus(one, many), "%s: %u threads read another corpus (len %zu vs "
+                    "%zu, sentences %llu vs %llu)", what, n, many->len, one->len,
+                    (unsigned long long)many->tok.sentences,
+                    (unsigned long long)one->tok.sentences);
+        }
+        w2v_corpus_free(many);
+    }
+    w2v_corpus_free(one);
+    unlink(path);
+}
+
+int main(void)
+{
+    snprintf(dir, sizeof dir, "/tmp/w2v-test-XXXXXX");
+    if (!mkdtemp(dir)) {
+        fprintf(stderr, "mkdtemp failed\n");
+        return 1;
+    }
+    w2v_tokenize_opts to = w2v_tokenize_opts_default();
+    T_OK(w2v_tokenizer_create(&to, &tok, NULL));
+    uint64_t seed = 99;
+    text t = {0};
+
+    /* One line, no final '\n' (every cut mid-line, after a blank). */
+    words(&t, 500000, &seed);
+    check(&t, "one line");
+    /* The same with a final '\n'. */
+    puts_(&t, "\n");
+    check(&t, "one line + newline");
+
+    /* Long lines (over the split's 1 MiB '\n' search): cuts mid-line next to
+     * blank runs holding '\n's, and shares of blanks only, with and without
+     * '\n' in them. */
+    t.n = 0;
+    words(&t, 300000, &seed);
+    puts_(&t, " \n \t\n  ");
+    words(&t, 200000, &seed);
+    blanks(&t, 700000, ' ');
+    words(&t, 250000, &seed);
+    blanks(&t, 400000, ' ');
+    puts_(&t, "\n");
+    blanks(&t, 400000, ' ');
+    words(&t, 250000, &seed);
+    blanks(&t, 300000, '\t');
+    check(&t, "long lines and blank runs");
+
+    /* A blank run longer than the split's '\n' search, ending in '\n': a
+     * cut inside it leaves that sentence end at the head of a share. */
+    t.n = 0;
+    words(&t, 200000, &seed);
+    blanks(&t, 3000000, ' ');
+    puts_(&t, "\n");
+    words(&t, 200000, &seed);
+    check(&t, "a sentence end after a long blank run");
+
+    /* Many short lines, blank lines, CRLF. */
+    t.n = 0;
+    for (int line = 0; line < 60000; line++) {
+        words(&t, (size_t)(rng_next(&seed) % 40), &seed);
+        puts_(&t, rng_next(&seed) % 5 ? "\n" : rng_next(&seed) % 2 ? "\r\n" : "\n\n \n");
+    }
+    check(&t, "short lines");
+
+    /* A pattern tokenizer: cuts mid-line must fall back, '\n' cuts need not. */
+    w2v_tokenizer_free(tok);
+    to.regex = "\\S+";
+    T_OK(w2v_tokenizer_create(&to, &tok, NULL));
+    check(&t, "short lines, pattern");
+    t.n = 0;
+    words(&t, 400000, &seed);
+    check(&t, "one line, pattern");
+
+    w2v_tokenizer_free(tok);
+    free(t.s);
+    rmdir(dir);
+    return T_DONE();
+}
