@@ -21,11 +21,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-static inline uint64_t cks_mix(uint64_t h, uint64_t w)
-{
-    h = (h ^ w) * 0x9E3779B97F4A7C15ull;
-    return h ^ (h >> 29);
-}
+#include "core/hash64.h"
+
+/* The checkpoint's mixing step (core/hash64.h). */
+#define cks_mix w2v_hash64_mix
 
 static inline uint64_t cks_bytes(const void *data, size_t n, uint64_t seed)
 {

@@ -20,74 +20,32 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/hash64.h"
 #include "w2v/atomic_file.h"
 
 static const char MAGIC[8] = {'W', '2', 'V', 'C', 'K', 'P', 'T', '1'};
 #define ORDER_MARK 0x01020304u
 #define MAX_PATH_BYTES 65536u
 
-/* Streaming 64-bit checksum: bytes folded 8 at a time, multiply-xorshift. */
-typedef struct {
-    uint64_t h;
-    unsigned char carry[8];
-    size_t ncarry;
-} hasher;
-
-static void mix(hasher *hs, uint64_t w)
-{
-    hs->h = (hs->h ^ w) * 0x9E3779B97F4A7C15ull;
-    hs->h ^= hs->h >> 29;
-}
-
-static void hash_bytes(hasher *hs, const void *data, size_t n)
-{
-    const unsigned char *p = data;
-    while (n && hs->ncarry) {
-        hs->carry[hs->ncarry++] = *p++, n--;
-        if (hs->ncarry == 8) {
-            uint64_t w;
-            memcpy(&w, hs->carry, 8);
-            mix(hs, w);
-            hs->ncarry = 0;
-        }
-    }
-    for (; n >= 8; p += 8, n -= 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        mix(hs, w);
-    }
-    while (n--)
-        hs->carry[hs->ncarry++] = *p++;
-}
-
-static uint64_t hash_final(const hasher *hs)
-{
-    hasher t = *hs;
-    uint64_t w = 0;
-    memcpy(&w, t.carry, t.ncarry);
-    mix(&t, w ^ ((uint64_t)t.ncarry << 56));
-    return t.h ^ (t.h >> 31);
-}
-
 uint64_t w2v_checkpoint_corpus_hash(const w2v_corpus *c)
 {
-    hasher hs = {.h = 0x5EED};
-    hash_bytes(&hs, c->ids, c->len * sizeof *c->ids);
-    return hash_final(&hs);
+    w2v_hash64 hs = {.h = 0x5EED};
+    w2v_hash64_add(&hs, c->ids, c->len * sizeof *c->ids);
+    return w2v_hash64_final(&hs);
 }
 
 uint64_t w2v_checkpoint_model_hash(const w2v_model *m)
 {
-    hasher hs = {.h = 0x3EED};
-    hash_bytes(&hs, m->in, m->V * m->stride * sizeof *m->in);
-    return hash_final(&hs);
+    w2v_hash64 hs = {.h = 0x3EED};
+    w2v_hash64_add(&hs, m->in, m->V * m->stride * sizeof *m->in);
+    return w2v_hash64_final(&hs);
 }
 
 /* ---- writing ---- */
 
 typedef struct {
     FILE *fp;
-    hasher hs;
+    w2v_hash64 hs;
     int bad;
 } writer;
 
@@ -95,7 +53,7 @@ static void put(writer *w, const void *p, size_t n)
 {
     if (w->bad || n == 0)
         return;
-    hash_bytes(&w->hs, p, n);
+    w2v_hash64_add(&w->hs, p, n);
     w->bad = fwrite(p, 1, n, w->fp) != n;
 }
 
@@ -152,7 +110,7 @@ w2v_status w2v_checkpoint_save(const char *path, const char *corpus_path,
         put(&w, model->out + i * model->stride, D * sizeof(float));
     for (size_t i = 0; model->hs && i < (V > 1 ? V - 1 : 1); i++)
         put(&w, model->hs + i * model->stride, D * sizeof(float));
-    uint64_t sum = hash_final(&w.hs);
+    uint64_t sum = w2v_hash64_final(&w.hs);
     if (!w.bad)
         w.bad = fwrite(&sum, 8, 1, w.fp) != 1;
     if (w.bad) {
@@ -168,7 +126,7 @@ w2v_status w2v_checkpoint_save(const char *path, const char *corpus_path,
 typedef struct {
     FILE *fp;
     const char *path;
-    hasher hs;
+    w2v_hash64 hs;
     uint64_t off;
     w2v_status st;
     w2v_error *err;
@@ -184,7 +142,7 @@ static int get(reader *r, void *p, size_t n)
                               (unsigned long long)r->off);
         return -1;
     }
-    hash_bytes(&r->hs, p, n);
+    w2v_hash64_add(&r->hs, p, n);
     r->off += n;
     return 0;
 }
@@ -393,7 +351,7 @@ static void read_checksum(reader *r)
 {
     if (r->st)
         return;
-    uint64_t want = hash_final(&r->hs), got;
+    uint64_t want = w2v_hash64_final(&r->hs), got;
     if (fread(&got, 8, 1, r->fp) != 1)
         r->st = w2v_error_set(r->err, W2V_ERR_FORMAT, "%s: checkpoint truncated at byte %llu",
                               r->path, (unsigned long long)r->off);

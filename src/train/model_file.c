@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/hash64.h"
 #include "w2v/atomic_file.h"
 #include "w2v/tokenize.h"
 
@@ -27,49 +28,6 @@
 /* Bytes of the fixed part: magic, version, marker, 9 u64, 10 u32, 3 f64. */
 #define FIXED_BYTES (8 + 4 + 4 + 9 * 8 + 10 * 4 + 3 * 8)
 #define WORKER_BYTES (4 + 4 + 4 * 8)
-
-/* Streaming 64-bit checksum: bytes folded 8 at a time, multiply-xorshift. */
-typedef struct {
-    uint64_t h;
-    unsigned char carry[8];
-    size_t ncarry;
-} hasher;
-
-static void mix(hasher *hs, uint64_t w)
-{
-    hs->h = (hs->h ^ w) * 0x9E3779B97F4A7C15ull;
-    hs->h ^= hs->h >> 29;
-}
-
-static void hash_bytes(hasher *hs, const void *data, size_t n)
-{
-    const unsigned char *p = data;
-    while (n && hs->ncarry) {
-        hs->carry[hs->ncarry++] = *p++, n--;
-        if (hs->ncarry == 8) {
-            uint64_t w;
-            memcpy(&w, hs->carry, 8);
-            mix(hs, w);
-            hs->ncarry = 0;
-        }
-    }
-    for (; n >= 8; p += 8, n -= 8) {
-        uint64_t w;
-        memcpy(&w, p, 8);
-        mix(hs, w);
-    }
-    while (n--)
-        hs->carry[hs->ncarry++] = *p++;
-}
-
-static uint64_t hash_final(const hasher *hs)
-{
-    hasher t = *hs;
-    uint64_t w = 0;
-    memcpy(&w, t.carry, t.ncarry);
-    mix(&t, w ^ ((uint64_t)t.ncarry << 56));
-    return t.h ^ (t.h >> 31);
-}
 
 int w2v_model_file_is(const void *data, size_t len)
 {
@@ -82,7 +40,7 @@ static size_t hs_rows(size_t V) { return V > 1 ? V - 1 : 1; }
 
 typedef struct {
     FILE *fp;
-    hasher hs;
+    w2v_hash64 hs;
     int bad;
 } writer;
 
@@ -90,7 +48,7 @@ static void put(writer *w, const void *p, size_t n)
 {
     if (w->bad || n == 0)
         return;
-    hash_bytes(&w->hs, p, n);
+    w2v_hash64_add(&w->hs, p, n);
     w->bad = fwrite(p, 1, n, w->fp) != n;
 }
 
@@ -150,7 +108,7 @@ w2v_status w2v_model_file_save(const char *path, const w2v_model_file *mf, w2v_e
     for (int k = 0; k < 3; k++)
         for (size_t i = 0; mats[k] && i < nrows[k]; i++)
             put(&w, mats[k] + i * m->stride, D * sizeof(float));
-    uint64_t sum = hash_final(&w.hs);
+    uint64_t sum = w2v_hash64_final(&w.hs);
     if (!w.bad)
         w.bad = fwrite(&sum, 8, 1, w.fp) != 1;
     if (w.bad) {
@@ -167,7 +125,7 @@ typedef struct {
     const unsigned char *p;
     size_t len, off;
     const char *name;
-    hasher hs;
+    w2v_hash64 hs;
     w2v_status st;
     w2v_error *err;
 } reader;
@@ -182,7 +140,7 @@ static int get(reader *r, void *dst, size_t n)
         return -1;
     }
     memcpy(dst, r->p + r->off, n);
-    hash_bytes(&r->hs, dst, n);
+    w2v_hash64_add(&r->hs, dst, n);
     r->off += n;
     return 0;
 }
@@ -366,7 +324,7 @@ w2v_status w2v_model_file_read_mem(const void *data, size_t len, const char *nam
         if (mat[k])
             get_rows(&r, mat[k], nrows[k], D, mf->model.stride);
     if (!r.st) {
-        uint64_t want = hash_final(&r.hs), got;
+        uint64_t want = w2v_hash64_final(&r.hs), got;
         memcpy(&got, r.p + r.off, 8);
         if (got != want)
             r.st = w2v_error_set(err, W2V_ERR_FORMAT,

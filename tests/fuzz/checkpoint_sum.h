@@ -22,9 +22,10 @@ static inline uint64_t ckpt_mix(uint64_t h, uint64_t w)
     return h ^ (h >> 29);
 }
 
-static inline uint64_t ckpt_sum(const unsigned char *p, size_t n)
+/* The sum of p[0..n) from the given seed (the model file uses another). */
+static inline uint64_t ckpt_sum_seeded(const unsigned char *p, size_t n, uint64_t seed)
 {
-    uint64_t h = 0x5EED, w;
+    uint64_t h = seed, w;
     size_t i = 0;
     for (; i + 8 <= n; i += 8) {
         memcpy(&w, p + i, 8);
@@ -34,6 +35,11 @@ static inline uint64_t ckpt_sum(const unsigned char *p, size_t n)
     memcpy(&w, p + i, n - i);
     h = ckpt_mix(h, w ^ ((uint64_t)(n - i) << 56));
     return h ^ (h >> 31);
+}
+
+static inline uint64_t ckpt_sum(const unsigned char *p, size_t n)
+{
+    return ckpt_sum_seeded(p, n, 0x5EED);
 }
 
 /* Rewrite the last 8 bytes of a checkpoint image (n >= 8) as the sum of the rest. */

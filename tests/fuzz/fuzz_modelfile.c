@@ -32,16 +32,7 @@
 /* The model file's checksum of p[0..n): the checkpoint's, another seed. */
 static uint64_t model_sum(const unsigned char *p, size_t n)
 {
-    uint64_t h = MODEL_SUM_SEED, w;
-    size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        memcpy(&w, p + i, 8);
-        h = ckpt_mix(h, w);
-    }
-    w = 0;
-    memcpy(&w, p + i, n - i);
-    h = ckpt_mix(h, w ^ ((uint64_t)(n - i) << 56));
-    return h ^ (h >> 31);
+    return ckpt_sum_seeded(p, n, MODEL_SUM_SEED);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *input, size_t isize)
