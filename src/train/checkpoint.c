@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "core/hash64.h"
+#include "core/hashed_writer.h"
 #include "w2v/atomic_file.h"
 
 static const char MAGIC[8] = {'W', '2', 'V', 'C', 'K', 'P', 'T', '1'};
@@ -43,77 +44,56 @@ uint64_t w2v_checkpoint_model_hash(const w2v_model *m)
 
 /* ---- writing ---- */
 
-typedef struct {
-    FILE *fp;
-    w2v_hash64 hs;
-    int bad;
-} writer;
-
-static void put(writer *w, const void *p, size_t n)
-{
-    if (w->bad || n == 0)
-        return;
-    w2v_hash64_add(&w->hs, p, n);
-    w->bad = fwrite(p, 1, n, w->fp) != n;
-}
-
-static void put_u32(writer *w, uint32_t v) { put(w, &v, 4); }
-static void put_u64(writer *w, uint64_t v) { put(w, &v, 8); }
-static void put_f64(writer *w, double v) { put(w, &v, 8); }
-
 w2v_status w2v_checkpoint_save(const char *path, const char *corpus_path,
                                const w2v_tokenize_opts *tok_opts, const w2v_corpus *corpus,
                                const w2v_model *model, const w2v_train_opts *opts,
                                const w2v_train_state *state, w2v_error *err)
 {
     w2v_afile *af;
-    writer w = {.hs = {.h = 0x5EED}};
+    w2v_hwriter w = {.hs = {.h = 0x5EED}};
     w2v_status st = w2v_afile_open(path, &af, &w.fp, err);
     if (st)
         return st;
     const char *regex = tok_opts->regex ? tok_opts->regex : "";
     size_t V = model->V, D = model->D;
-    put(&w, MAGIC, 8);
-    put_u32(&w, W2V_CHECKPOINT_VERSION);
-    put_u32(&w, ORDER_MARK);
+    w2v_hw_put(&w, MAGIC, 8);
+    w2v_hw_u32(&w, W2V_CHECKPOINT_VERSION);
+    w2v_hw_u32(&w, ORDER_MARK);
     uint64_t u64s[] = {V, D, corpus->len, corpus->words, w2v_checkpoint_corpus_hash(corpus),
                        state->words_done, tok_opts->max_token_bytes, opts->seed};
     for (size_t i = 0; i < sizeof u64s / sizeof *u64s; i++)
-        put_u64(&w, u64s[i]);
+        w2v_hw_u64(&w, u64s[i]);
     uint32_t u32s[] = {opts->window, opts->negative, opts->epochs, state->threads,
                        (uint32_t)opts->kernel, (uint32_t)!!tok_opts->lowercase,
                        (uint32_t)strlen(regex), (uint32_t)strlen(corpus_path),
                        (uint32_t)!!opts->cbow, (uint32_t)!!opts->hs};
     for (size_t i = 0; i < sizeof u32s / sizeof *u32s; i++)
-        put_u32(&w, u32s[i]);
-    put_f64(&w, opts->alpha);
-    put_f64(&w, opts->sample);
-    put(&w, regex, strlen(regex));
-    put(&w, corpus_path, strlen(corpus_path));
+        w2v_hw_u32(&w, u32s[i]);
+    w2v_hw_f64(&w, opts->alpha);
+    w2v_hw_f64(&w, opts->sample);
+    w2v_hw_put(&w, regex, strlen(regex));
+    w2v_hw_put(&w, corpus_path, strlen(corpus_path));
     for (unsigned i = 0; i < state->threads; i++) {
         const w2v_worker_state *ws = &state->workers[i];
-        put_u32(&w, ws->epoch);
-        put(&w, &ws->alpha, 4);
-        put_u64(&w, ws->pos);
-        put_u64(&w, ws->rng);
-        put_u64(&w, ws->pending);
+        w2v_hw_u32(&w, ws->epoch);
+        w2v_hw_put(&w, &ws->alpha, 4);
+        w2v_hw_u64(&w, ws->pos);
+        w2v_hw_u64(&w, ws->rng);
+        w2v_hw_u64(&w, ws->pending);
     }
     for (size_t i = 0; i < V; i++) {
         const char *word = w2v_vocab_word(corpus->vocab, (uint32_t)i);
-        put_u32(&w, (uint32_t)strlen(word));
-        put(&w, word, strlen(word));
-        put_u64(&w, w2v_vocab_count(corpus->vocab, (uint32_t)i));
+        w2v_hw_u32(&w, (uint32_t)strlen(word));
+        w2v_hw_put(&w, word, strlen(word));
+        w2v_hw_u64(&w, w2v_vocab_count(corpus->vocab, (uint32_t)i));
     }
     for (size_t i = 0; i < V; i++)
-        put(&w, model->in + i * model->stride, D * sizeof(float));
+        w2v_hw_put(&w, model->in + i * model->stride, D * sizeof(float));
     for (size_t i = 0; model->out && i < V; i++)
-        put(&w, model->out + i * model->stride, D * sizeof(float));
+        w2v_hw_put(&w, model->out + i * model->stride, D * sizeof(float));
     for (size_t i = 0; model->hs && i < (V > 1 ? V - 1 : 1); i++)
-        put(&w, model->hs + i * model->stride, D * sizeof(float));
-    uint64_t sum = w2v_hash64_final(&w.hs);
-    if (!w.bad)
-        w.bad = fwrite(&sum, 8, 1, w.fp) != 1;
-    if (w.bad) {
+        w2v_hw_put(&w, model->hs + i * model->stride, D * sizeof(float));
+    if (w2v_hw_finish(&w)) {
         int e = errno;
         w2v_afile_abort(af);
         return w2v_error_set(err, W2V_ERR_IO, "%s: write failed: %s", path, strerror(e));

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/hash64.h"
+#include "core/hashed_writer.h"
 #include "w2v/atomic_file.h"
 #include "w2v/tokenize.h"
 
@@ -38,24 +39,6 @@ static size_t hs_rows(size_t V) { return V > 1 ? V - 1 : 1; }
 
 /* ---- writing ---- */
 
-typedef struct {
-    FILE *fp;
-    w2v_hash64 hs;
-    int bad;
-} writer;
-
-static void put(writer *w, const void *p, size_t n)
-{
-    if (w->bad || n == 0)
-        return;
-    w2v_hash64_add(&w->hs, p, n);
-    w->bad = fwrite(p, 1, n, w->fp) != n;
-}
-
-static void put_u32(writer *w, uint32_t v) { put(w, &v, 4); }
-static void put_u64(writer *w, uint64_t v) { put(w, &v, 8); }
-static void put_f64(writer *w, double v) { put(w, &v, 8); }
-
 w2v_status w2v_model_file_save(const char *path, const w2v_model_file *mf, w2v_error *err)
 {
     const w2v_model *m = &mf->model;
@@ -68,50 +51,47 @@ w2v_status w2v_model_file_save(const char *path, const w2v_model_file *mf, w2v_e
         strlen(regex) > W2V_MODEL_FILE_MAX_REGEX)
         return w2v_error_set(err, W2V_ERR_ARG, "%s: the model to save is inconsistent", path);
     w2v_afile *af;
-    writer w = {.hs = {.h = HASH_SEED}};
+    w2v_hwriter w = {.hs = {.h = HASH_SEED}};
     w2v_status st = w2v_afile_open(path, &af, &w.fp, err);
     if (st)
         return st;
-    put(&w, W2V_MODEL_FILE_MAGIC, 8);
-    put_u32(&w, W2V_MODEL_FILE_VERSION);
-    put_u32(&w, ORDER_MARK);
+    w2v_hw_put(&w, W2V_MODEL_FILE_MAGIC, 8);
+    w2v_hw_u32(&w, W2V_MODEL_FILE_VERSION);
+    w2v_hw_u32(&w, ORDER_MARK);
     uint64_t u64s[] = {V, D, o->seed, mf->max_token_bytes, mf->corpus_len, mf->corpus_words,
                        mf->corpus_hash, mf->state.words_done, mf->count_total};
     for (size_t i = 0; i < sizeof u64s / sizeof *u64s; i++)
-        put_u64(&w, u64s[i]);
+        w2v_hw_u64(&w, u64s[i]);
     uint32_t u32s[] = {o->window, o->negative, o->epochs, o->schedule_epochs, threads,
                        (uint32_t)o->kernel, (uint32_t)!!o->cbow, (uint32_t)!!o->hs,
                        (uint32_t)!!mf->lowercase, (uint32_t)strlen(regex)};
     for (size_t i = 0; i < sizeof u32s / sizeof *u32s; i++)
-        put_u32(&w, u32s[i]);
-    put_f64(&w, o->alpha);
-    put_f64(&w, o->sample);
-    put_f64(&w, mf->init_range);
-    put(&w, regex, strlen(regex));
+        w2v_hw_u32(&w, u32s[i]);
+    w2v_hw_f64(&w, o->alpha);
+    w2v_hw_f64(&w, o->sample);
+    w2v_hw_f64(&w, mf->init_range);
+    w2v_hw_put(&w, regex, strlen(regex));
     for (unsigned i = 0; i < threads; i++) {
         const w2v_worker_state *ws = &mf->state.workers[i];
-        put_u32(&w, ws->epoch);
-        put(&w, &ws->alpha, 4);
-        put_u64(&w, ws->pos);
-        put_u64(&w, ws->rng);
-        put_u64(&w, ws->pending);
-        put_u64(&w, ws->tail);
+        w2v_hw_u32(&w, ws->epoch);
+        w2v_hw_put(&w, &ws->alpha, 4);
+        w2v_hw_u64(&w, ws->pos);
+        w2v_hw_u64(&w, ws->rng);
+        w2v_hw_u64(&w, ws->pending);
+        w2v_hw_u64(&w, ws->tail);
     }
     for (size_t i = 0; i < V; i++) {
         const char *word = w2v_vocab_word(mf->vocab, (uint32_t)i);
-        put_u32(&w, (uint32_t)strlen(word));
-        put(&w, word, strlen(word));
-        put_u64(&w, w2v_vocab_count(mf->vocab, (uint32_t)i));
+        w2v_hw_u32(&w, (uint32_t)strlen(word));
+        w2v_hw_put(&w, word, strlen(word));
+        w2v_hw_u64(&w, w2v_vocab_count(mf->vocab, (uint32_t)i));
     }
     const float *mats[3] = {m->in, m->out, m->hs};
     size_t nrows[3] = {V, V, hs_rows(V)};
     for (int k = 0; k < 3; k++)
         for (size_t i = 0; mats[k] && i < nrows[k]; i++)
-            put(&w, mats[k] + i * m->stride, D * sizeof(float));
-    uint64_t sum = w2v_hash64_final(&w.hs);
-    if (!w.bad)
-        w.bad = fwrite(&sum, 8, 1, w.fp) != 1;
-    if (w.bad) {
+            w2v_hw_put(&w, mats[k] + i * m->stride, D * sizeof(float));
+    if (w2v_hw_finish(&w)) {
         int e = errno;
         w2v_afile_abort(af);
         return w2v_error_set(err, W2V_ERR_IO, "%s: write failed: %s", path, strerror(e));
