@@ -77,6 +77,8 @@ static int parse_args(int argc, char **argv, options *o)
         {"threads", CLI_UINT, &o->threads, 1, 1024},
         {"token-regex", CLI_STR, &o->tok.regex, 0, 0},
         {"max-token-bytes", CLI_U64, &max_token, 1, W2V_VOCAB_MAX_WORD_BYTES},
+        {"lowercase", CLI_BOOL, &o->tok.lowercase, 0, 0},
+        {"quiet", CLI_BOOL, &o->quiet, 0, 0},
     };
     const char *pos[2];
     int npos = 0;
@@ -99,8 +101,6 @@ static int parse_args(int argc, char **argv, options *o)
             cli_print_version(PROG);
             exit(0);
         }
-        if (!strcmp(name, "quiet")) { o->quiet = 1; continue; }
-        if (!strcmp(name, "lowercase")) { o->tok.lowercase = 1; continue; }
         if (!cli_flag_take(PROG, flags, sizeof flags / sizeof *flags, name, argc, argv, &i))
             return -1;
     }

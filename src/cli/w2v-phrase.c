@@ -89,6 +89,9 @@ static int parse_args(int argc, char **argv, options *o)
         /* a token longer than a vocabulary word could never be stored */
         {"max-token-bytes", CLI_U64, &max_token, 1, W2V_VOCAB_MAX_WORD_BYTES},
         {"debug", CLI_U64, &debug, 0, 1000},
+        {"lowercase", CLI_BOOL, &o->tok.lowercase, 0, 0},
+        {"quiet", CLI_BOOL, &o->quiet, 0, 0},
+        {"verbose", CLI_BOOL, &o->verbose, 0, 0},
     };
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
@@ -109,9 +112,6 @@ static int parse_args(int argc, char **argv, options *o)
             cli_print_version(PROG);
             exit(0);
         }
-        if (!strcmp(name, "quiet")) { o->quiet = 1; continue; }
-        if (!strcmp(name, "verbose")) { o->verbose = 1; continue; }
-        if (!strcmp(name, "lowercase")) { o->tok.lowercase = 1; continue; }
         if (!cli_flag_take(PROG, flags, sizeof flags / sizeof *flags, name, argc, argv, &i))
             return -1;
     }

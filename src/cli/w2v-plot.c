@@ -89,6 +89,10 @@ static int parse_args(int argc, char **argv, options *o)
         {"width", CLI_UINT, &o->width, 200, 20000},
         {"height", CLI_UINT, &o->height, 200, 20000},
         {"binary", CLI_UINT, &binary, 0, 1},
+        {"pairs", CLI_BOOL, &o->pairs, 0, 0},
+        {"raw", CLI_BOOL, &o->raw, 0, 0},
+        {"no-values", CLI_BOOL, &o->no_values, 0, 0},
+        {"logx", CLI_BOOL, &o->log_x, 0, 0},
     };
     int only_words = 0;
     for (int i = 1; i < argc; i++) {
@@ -113,10 +117,6 @@ static int parse_args(int argc, char **argv, options *o)
             cli_print_version(PROG);
             exit(0);
         }
-        if (!strcmp(name, "pairs")) { o->pairs = 1; continue; }
-        if (!strcmp(name, "raw")) { o->raw = 1; continue; }
-        if (!strcmp(name, "no-values")) { o->no_values = 1; continue; }
-        if (!strcmp(name, "logx")) { o->log_x = 1; continue; }
         if (!cli_flag_take(PROG, flags, sizeof flags / sizeof *flags, name, argc, argv, &i))
             return -1;
     }

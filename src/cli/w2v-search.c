@@ -82,6 +82,10 @@ static int parse_args(int argc, char **argv, options *o)
         {"threads", CLI_UINT, &o->threads, 1, 1024},
         {"token-regex", CLI_STR, &o->tok.regex, 0, 0},
         {"max-token-bytes", CLI_U64, &max_token, 1, W2V_VOCAB_MAX_WORD_BYTES},
+        {"lowercase", CLI_BOOL, &o->tok.lowercase, 0, 0},
+        {"build", CLI_BOOL, &o->build, 0, 0},
+        {"json", CLI_BOOL, &o->json, 0, 0},
+        {"quiet", CLI_BOOL, &o->quiet, 0, 0},
     };
     int words_only = 0, any_tok = 0, nargs = 0;
     const char **args = calloc((size_t)argc + 1, sizeof *args);
@@ -108,17 +112,14 @@ static int parse_args(int argc, char **argv, options *o)
             cli_print_version(PROG);
             exit(0);
         }
-        if (!strcmp(name, "build")) { o->build = 1; continue; }
-        if (!strcmp(name, "json")) { o->json = 1; continue; }
-        if (!strcmp(name, "quiet")) { o->quiet = 1; continue; }
-        if (!strcmp(name, "lowercase")) { o->tok.lowercase = 1; any_tok = 1; continue; }
         const cli_flag *f = cli_flag_take(PROG, flags, sizeof flags / sizeof *flags, name,
                                           argc, argv, &i);
         if (!f) {
             free(args);
             return -1;
         }
-        if (!strcmp(f->name, "token-regex") || !strcmp(f->name, "max-token-bytes"))
+        if (!strcmp(f->name, "token-regex") || !strcmp(f->name, "max-token-bytes") ||
+            !strcmp(f->name, "lowercase"))
             any_tok = 1;
     }
     o->tok.max_token_bytes = (size_t)max_token;
