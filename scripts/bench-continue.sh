@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # The measurements behind docs/continue.md, on enwiki8 (or CORPUS):
 #
-#   scripts/bench-continue.sh [CORPUS]          PART=alpha|init|all (all)
+#   scripts/bench-continue.sh [CORPUS]          PART=alpha|init|warmup|all (all)
 #
 # alpha: a model trained 5 epochs on the first half of the corpus, then
 #        continued (-continue) for 1 epoch on the second half at several
 #        learning rates; the default for continuing comes from this.
 # init:  a 5-epoch model of the whole corpus; then 1 epoch on its first 10 %
-#        started from it: -init-vectors, -init-vectors -freeze-init,
+#        started from it: -init-vectors (no warm-up), -init-vectors -freeze-init,
 #        -continue, from scratch, and fastText's -pretrainedVectors.
+# warmup: (after init) -init-vectors at -alpha 0.025 and 0.0125 with
+#        -init-warmup 0 to 0.75, three seeds where the defaults were chosen.
 # Settings as scripts/bench.sh: skip-gram, -dim 300 -window 5 -negative 5
 # -sample 1e-4 -min-count 5, THREADS (2) threads.  Each line of
 # $work/results.tsv: name, wall s, CPU s (user + sys), analogy % (3CosAdd,
@@ -78,9 +80,10 @@ if [ "$part" = init ] || [ "$part" = all ]; then
         -o "$work/full5.vec" -save-model "$work/full5.w2vm" -quiet
     one="$work/first10.txt $common -epochs 1 -quiet"
     run first10-scratch "$work/s.vec" bin/w2v-train $one -o "$work/s.vec" -save-vocab "$work/first10.vocab"
-    run first10-init "$work/i.vec" bin/w2v-train $one -init-vectors "$work/full5.vec" -o "$work/i.vec"
+    run first10-init "$work/i.vec" bin/w2v-train $one -init-vectors "$work/full5.vec" \
+        -alpha 0.025 -init-warmup 0 -o "$work/i.vec"
     run first10-init-alpha0.0125 "$work/i2.vec" bin/w2v-train $one -init-vectors "$work/full5.vec" \
-        -alpha 0.0125 -o "$work/i2.vec"
+        -alpha 0.0125 -init-warmup 0 -o "$work/i2.vec"
     run first10-init-freeze "$work/f.vec" bin/w2v-train $one -init-vectors "$work/full5.vec" \
         -freeze-init -o "$work/f.vec"
     run first10-continue "$work/k.vec" bin/w2v-train "$work/first10.txt" -continue \
@@ -95,14 +98,31 @@ if [ "$part" = init ] || [ "$part" = all ]; then
         echo "fasttext not installed: its -pretrainedVectors run skipped" >&2
     fi
 fi
-if [ "$part" = init ] || [ "$part" = all ] || [ "$part" = compare ]; then
+if [ "$part" = warmup ] || [ "$part" = all ]; then
+    # -init-vectors at two rates and several warm-ups, three seeds where the
+    # defaults were chosen; scored on the 10 % words (below, "same-w-*")
+    [ -s "$work/full5.vec" ] && [ -s "$work/first10.vocab" ] ||
+        { echo "PART=warmup needs PART=init's full5.vec and first10.vocab" >&2; exit 1; }
+    one="$work/first10.txt $common -epochs 1 -quiet"
+    for a in 0.025 0.0125; do
+        for f in 0 0.1 0.25 0.5 0.75; do
+            for seed in 1 2 3; do
+                [ "$seed" = 1 ] || [ "$a" = 0.0125 ] || continue
+                case $f in 0|0.5|0.75) ;; *) [ "$seed" = 1 ] || continue ;; esac
+                bin/w2v-train $one -init-vectors "$work/full5.vec" -alpha $a -init-warmup $f \
+                    -seed $seed -o "$work/w-a$a-f$f-s$seed.vec"
+            done
+        done
+    done
+fi
+if [ "$part" = init ] || [ "$part" = all ] || [ "$part" = compare ] || [ "$part" = warmup ]; then
     # The runs above keep different vocabularies (the 10 % runs know 19,000
     # words, -continue and fastText's -pretrainedVectors keep the 5-epoch
     # model's 68,000, in other orders), so "the 30,000 first words" means
     # other questions for each.  On the same questions: every file cut down
     # to the words of the 10 % vocabulary, in its order.
     echo "== the same words for every model: those of $work/first10.vocab" >&2
-    for v in full5 s i i2 f k fts ftp; do
+    for v in full5 s i i2 f k fts ftp $(cd "$work" && ls w-*.vec 2>/dev/null | sed 's/\.vec$//'); do
         [ -s "$work/$v.vec" ] || continue
         awk 'NR == FNR { want[$1] = FNR; n++; next }
              FNR == 1 { print n, $2; next } ($1 in want) { row[want[$1]] = $0 }

@@ -136,6 +136,24 @@ check "-init-vectors takes the dimension and reads a model file" test "$(head -n
 "$T" "$TMP/a.txt" $common -epochs 1 -o "$TMP/a1.vec"
 check "-init-vectors reads word2vec binary" cmp -s <(rows "$TMP/a1.vec" 't[5-8]w[0-9]') <(rows "$TMP/ib.vec" 't[5-8]w[0-9]')
 
+# -init-warmup F: the matched rows wait for the first F of the run, then train
+"$T" "$TMP/b.txt" $common -epochs 3 -init-vectors "$TMP/a.txt.vec" -init-warmup 1 -o "$TMP/w1.vec"
+check "-init-warmup 1 keeps the rows to the end, as -freeze-init" \
+    cmp -s "$TMP/fz.vec" "$TMP/w1.vec"
+"$T" "$TMP/b.txt" $common -epochs 3 -init-vectors "$TMP/a.txt.vec" -init-warmup 0.5 -o "$TMP/wh.vec"
+"$T" "$TMP/b.txt" $common -epochs 3 -init-vectors "$TMP/a.txt.vec" -init-warmup 0 -o "$TMP/w0.vec"
+check "-init-warmup 0.5: the rows train after the warm-up" \
+    differ <(rows "$TMP/a.txt.vec" 't[5-8]w[0-9]') <(rows "$TMP/wh.vec" 't[5-8]w[0-9]')
+check "-init-warmup 0.5: not from the start" \
+    differ <(rows "$TMP/w0.vec" 't[5-8]w[0-9]') <(rows "$TMP/wh.vec" 't[5-8]w[0-9]')
+check "-init-warmup 0.5 keeps what the start knew" ge "$(score "$TMP/wh.vec" 5 8)" 0.9
+check "-init-warmup outside 0..1 refused" run_bad "init-warmup" "$TMP/x.vec" \
+    "$T" "$TMP/b.txt" -init-vectors "$TMP/a.txt.vec" -init-warmup 1.5 -o "$TMP/x.vec"
+check "-init-warmup alone refused" run_bad "needs -init-vectors" "$TMP/x.vec" \
+    "$T" "$TMP/b.txt" -init-warmup 0.5 -o "$TMP/x.vec"
+check "-init-warmup with -freeze-init refused" run_bad "give one" "$TMP/x.vec" \
+    "$T" "$TMP/b.txt" -init-vectors "$TMP/a.txt.vec" -freeze-init -init-warmup 0.5 -o "$TMP/x.vec"
+
 # a corpus shorter than one progress step: the workers' rate is still the
 # starting one (a float), which the reader must accept
 printf 'a b c d e f\na b c\n' > "$TMP/tiny.txt"

@@ -273,6 +273,12 @@ static void test_checks(void)
     o = w2v_train_opts_default();
     o.threads = 0;
     T_EQ(w2v_train_check(&o, &err), W2V_ERR_ARG);
+    o = w2v_train_opts_default();
+    o.frozen_until = 1.5;
+    T_EQ(w2v_train_check(&o, &err), W2V_ERR_ARG);
+    T_TRUE(strstr(err.msg, "frozen_until") != NULL);
+    o.frozen_until = 0.5;
+    T_EQ(w2v_train_check(&o, &err), W2V_OK);
     w2v_model m;
     w2v_model_opts mo = w2v_model_opts_default();
     T_EQ(w2v_model_create(&m, 10, 0, &mo, &err), W2V_ERR_ARG);

@@ -148,6 +148,10 @@ typedef struct {
                                      too); 0: epoch words */
     const unsigned char *frozen;  /* optional, one flag per word: W_E rows that
                                      stay fixed (the kernels update a copy) */
+    double frozen_until;          /* with frozen: the fraction of the run (of
+                                     its word-updates) after which those rows
+                                     train too, a warm-up of the fresh output
+                                     layer against them; 0: fixed to the end */
 } w2v_train_opts;
 
 typedef struct {

@@ -72,8 +72,11 @@ void train_usage(FILE *fp, const char *prog, int mpi)
 "                       rest), exactly as one longer run would\n"
 "  -schedule-epochs N   let the learning rate decay over N epochs (> -epochs:\n"
 "                       stop part way, for -continue-schedule later)\n"
-"  -init-vectors FILE   start W_E rows from a vector file's (word2vec, .vec)\n"
-"  -freeze-init         keep those rows fixed\n"
+"  -init-vectors FILE   start W_E rows from a vector file's (word2vec, .vec);\n"
+"                       alpha defaults to half (docs/continue.md)\n"
+"  -init-warmup F       keep those rows fixed for the first F of the run while\n"
+"                       the fresh output layer learns (0..1; default 0.75)\n"
+"  -freeze-init         keep those rows fixed to the end\n"
 "  -heldout FILE        after training, print the negative-sampling loss on\n"
 "                       FILE (text not trained on; docs/reproduction.md)\n", fp);
     if (mpi)
@@ -134,7 +137,7 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
     unsigned schedule_epochs = 0;
     *o = (train_options){.binary = -1, .max_memory_gib = 64.0,
                          .init_range = W2V_MODEL_INIT_RANGE_DEFAULT, .checkpoint_every = 600,
-                         .prog = prog, .mpi = mpi};
+                         .init_warmup = TRAIN_INIT_WARMUP_DEFAULT, .prog = prog, .mpi = mpi};
     o->tok = w2v_tokenize_opts_default();
     o->corp = w2v_corpus_opts_default();
     o->train = w2v_train_opts_default();
@@ -183,6 +186,7 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
         {"continue", CLI_STR, &o->cont, 0, 0},
         {"schedule-epochs", CLI_UINT, &schedule_epochs, 1, 100000},
         {"init-vectors", CLI_STR, &o->init_vectors, 0, 0},
+        {"init-warmup", CLI_DBL, &o->init_warmup, 0, 1},
         /* the data-parallel flags come last: only w2v-train-mpi has them */
         {"sync-every", CLI_STR, &sync_every, 0, 0},
         {"sync-mode", CLI_STR, &sync_mode, 0, 0},
@@ -225,6 +229,7 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
         if (!f)
             return -1;
         alpha_given |= f->dst == &o->train.alpha;
+        o->init_warmup_given |= f->dst == &o->init_warmup;
         o->threads_given |= f->dst == &o->train.threads;
         const void *given[] = {&dim, &o->train.window, &o->train.negative, &o->train.sample,
                                &o->train.alpha, &o->train.seed, &kernel, &cbow, &hs, &regex,
@@ -274,10 +279,18 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
         cli_error(o->prog, "-continue-schedule needs -continue MODEL");
         return -1;
     }
-    if (o->freeze_init && !o->init_vectors) {
-        cli_error(o->prog, "-freeze-init needs -init-vectors FILE");
+    if ((o->freeze_init || o->init_warmup_given) && !o->init_vectors) {
+        cli_error(o->prog, "%s needs -init-vectors FILE",
+                  o->freeze_init ? "-freeze-init" : "-init-warmup");
         return -1;
     }
+    if (o->freeze_init && o->init_warmup_given) {
+        cli_error(o->prog, "-freeze-init keeps the rows fixed to the end, -init-warmup F for "
+                  "the first F of the run: give one");
+        return -1;
+    }
+    if (o->freeze_init)
+        o->init_warmup = 0;
     if (o->checkpoint && (o->cont || o->freeze_init)) {
         cli_error(o->prog, "-checkpoint does not record a continued model's merged counts or "
                   "frozen rows yet; drop it (-save-model and -continue instead)");

@@ -13,6 +13,10 @@
 #include "w2v/tokenize.h"
 #include "w2v/train.h"
 
+/* -init-warmup's default: the share of the run the start rows stay fixed
+ * (docs/continue.md measures it) */
+#define TRAIN_INIT_WARMUP_DEFAULT 0.75
+
 typedef struct {
     const char *corpus, *output, *save_vocab, *read_vocab, *checkpoint, *resume, *save_loss,
                *heldout;
@@ -35,6 +39,8 @@ typedef struct {
     /* a saved model (train_model.h) */
     const char *save_model, *cont, *init_vectors; /* -save-model, -continue, -init-vectors */
     int continue_schedule, freeze_init;
+    double init_warmup; /* -init-warmup: the share of the run the start rows wait */
+    int init_warmup_given;
     unsigned given;        /* TRAIN_GIVEN_* bits: flags on the command line */
 } train_options;
 

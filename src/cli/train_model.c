@@ -321,6 +321,8 @@ w2v_status train_init_read(train_options *o, train_start *ts, w2v_error *err)
     w2v_status st = w2v_vectors_read(o->init_vectors, W2V_FORMAT_AUTO, 0, &ts->init, err);
     if (st)
         return st;
+    if (!(o->given & TRAIN_GIVEN_ALPHA))
+        o->train.alpha *= TRAIN_CONTINUE_ALPHA_RATIO; /* trained rows: as -continue */
     if (!(o->given & TRAIN_GIVEN_DIM))
         o->dim = ts->init->D;
     else if (ts->init->D != o->dim)
@@ -342,7 +344,7 @@ w2v_status train_init_vectors(const train_options *o, const w2v_vocab *vocab,
     size_t V = w2v_vocab_size(vocab);
     if (!st)
         st = train_create_model(o, V, model, err);
-    if (!st && o->freeze_init && !(ts->frozen = calloc(V, 1)))
+    if (!st && (o->freeze_init || o->init_warmup > 0) && !(ts->frozen = calloc(V, 1)))
         st = w2v_error_set(err, W2V_ERR_NOMEM, "out of memory");
     for (size_t i = 0; !st && i < V; i++) {
         const char *w = w2v_vocab_word(vocab, (uint32_t)i);

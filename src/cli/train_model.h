@@ -9,8 +9,9 @@
 #include "w2v/model_file.h"
 #include "w2v/vecio.h"
 
-/* -continue without -alpha: the model's starting rate times this (the
- * measurement behind it is in docs/continue.md). */
+/* -continue without -alpha: the model's starting rate times this; and
+ * -init-vectors without -alpha: the fresh run's (the measurements behind
+ * it are in docs/continue.md). */
 #define TRAIN_CONTINUE_ALPHA_RATIO 0.5
 
 /* What a run started from a model carries to its end. */
@@ -41,12 +42,13 @@ w2v_status train_continue_from(train_options *o, w2v_tokenizer **tok, w2v_corpus
 
 /* -init-vectors, first half (before the corpus is read, so a wrong file
  * fails at once): read the file into ts->init; its dimension must be
- * -dim's, and without -dim it sets o->dim. */
+ * -dim's, and without -dim it sets o->dim; without -alpha the rate is
+ * halved (TRAIN_CONTINUE_ALPHA_RATIO). */
 w2v_status train_init_read(train_options *o, train_start *ts, w2v_error *err);
 
 /* Second half: create the model for vocab and copy the file's rows into
- * W_E for the words both have; fills ts->matched and, with -freeze-init,
- * ts->frozen; frees ts->init.  No word in common is an error. */
+ * W_E for the words both have; fills ts->matched and, with -freeze-init or
+ * -init-warmup, ts->frozen; frees ts->init.  No word in common is an error. */
 w2v_status train_init_vectors(const train_options *o, const w2v_vocab *vocab,
                               w2v_model *model, train_start *ts, w2v_error *err);
 

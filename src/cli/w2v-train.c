@@ -148,7 +148,11 @@ int main(int argc, char **argv)
                 fprintf(stderr, "init-vectors %s: %zu of %zu words start from it (%.1f%%)%s\n",
                         o.init_vectors, start.matched, V, 100.0 * (double)start.matched /
                         (double)V, o.freeze_init ? ", kept fixed" : "");
+            if (!o.quiet && start.frozen && !o.freeze_init)
+                fprintf(stderr, "init-vectors: those rows wait for the first %g%% of the run\n",
+                        100.0 * o.init_warmup);
             o.train.frozen = start.frozen;
+            o.train.frozen_until = o.init_warmup;
         } else if (train_create_model(&o, V, &model, &err) != W2V_OK)
             goto out;
         if (o.train.threads > corpus->words)

@@ -46,6 +46,8 @@ typedef struct {
     uint64_t words_total;    /* epochs x corpus words (of the whole job, with sync) */
     uint64_t epoch_words;    /* corpus words of one epoch (likewise) */
     const unsigned char *frozen; /* opts->frozen: W_E rows kept fixed, or NULL */
+    uint64_t thaw_at;        /* words done when the frozen rows start to train;
+                                UINT64_MAX: never */
     alignas(64) atomic_uint_fast64_t done;  /* own cache line: every thread adds to it */
     atomic_uint_fast64_t others; /* with sync: words the other processes have done */
     alignas(64) atomic_uint finished;
@@ -64,6 +66,7 @@ typedef struct {
     float *path[W2V_HUFFMAN_MAX_CODE]; /* W_hs rows of the centre word's path */
     float *scratch;
     float *frozen_rows;      /* with frozen rows: 2 window copies a kernel updates */
+    const unsigned char *frozen; /* sh->frozen until the rows thaw, then NULL */
     uint64_t trained;
     uint64_t pairs;          /* kernel steps so far (w2v_train_stats.pairs) */
     double span_loss;        /* loss of the current span (when tracked) */
@@ -86,6 +89,13 @@ static double alpha_at(const shared *sh, uint64_t done)
     double p = sh->words_total ? (double)done / (double)sh->words_total : 1.0;
     double f = 1.0 - p;
     return sh->opts->alpha * (f > MIN_ALPHA_RATIO ? f : MIN_ALPHA_RATIO);
+}
+
+/* The W_E rows kept fixed at this point of the run: opts->frozen until the
+ * warm-up (frozen_until) is over, then none. */
+static const unsigned char *frozen_at(const shared *sh, uint64_t done)
+{
+    return done < sh->thaw_at ? sh->frozen : NULL;
 }
 
 w2v_train_opts w2v_train_opts_default(void)
@@ -113,6 +123,9 @@ w2v_status w2v_train_check(const w2v_train_opts *o, w2v_error *err)
         return w2v_error_set(err, W2V_ERR_ARG, "alpha %g outside (0, 10]", o->alpha);
     if (!(o->sample >= 0 && o->sample <= 1))
         return w2v_error_set(err, W2V_ERR_ARG, "sample %g outside [0, 1]", o->sample);
+    if (!(o->frozen_until >= 0 && o->frozen_until <= 1))
+        return w2v_error_set(err, W2V_ERR_ARG, "frozen_until %g outside [0, 1]",
+                             o->frozen_until);
     if (o->kernel != W2V_KERNEL_BATCH && o->kernel != W2V_KERNEL_PAIR)
         return w2v_error_set(err, W2V_ERR_ARG, "unknown kernel %d", (int)o->kernel);
     return W2V_OK;
@@ -199,7 +212,7 @@ static void train_span_cbow(worker *wk, const uint32_t *span, size_t n, float al
     unsigned window = sh->opts->window;
     int ns = sh->opts->negative > 0, hs = sh->opts->hs;
     double *lossp = sh->opts->track_loss ? &wk->span_loss : NULL;
-    const unsigned char *frozen = sh->frozen;
+    const unsigned char *frozen = wk->frozen;
     float *copies = wk->frozen_rows;
     float **y = wk->y, **y_next = wk->y_next;
     size_t T_next = ns ? draw_targets(wk, span[0], y_next) : 0;
@@ -256,7 +269,7 @@ static void train_span_other(worker *wk, const uint32_t *span, size_t n, float a
     unsigned window = sh->opts->window;
     int ns = sh->opts->negative > 0;
     double *lossp = sh->opts->track_loss ? &wk->span_loss : NULL;
-    const unsigned char *frozen = sh->frozen;
+    const unsigned char *frozen = wk->frozen;
     float *copies = wk->frozen_rows;
     for (size_t i = 0; i < n; i++) {
         uint32_t w = span[i];
@@ -312,7 +325,7 @@ static void train_span(worker *wk, const uint32_t *span, size_t n, float alpha)
     unsigned window = sh->opts->window;
     int batch = sh->opts->kernel == W2V_KERNEL_BATCH;
     double *lossp = sh->opts->track_loss ? &wk->span_loss : NULL;
-    const unsigned char *frozen = sh->frozen;
+    const unsigned char *frozen = wk->frozen;
     float *copies = wk->frozen_rows;
     /* Batch mode runs one centre word ahead: the targets of word i + 1 are
      * drawn and their rows prefetched while word i trains, since the noise
@@ -383,6 +396,7 @@ static void *work(void *arg)
     uint64_t pending = st->pending;
     float alpha = st->alpha;
     size_t pos = st->pos;
+    wk->frozen = frozen_at(sh, atomic_load(&sh->done));
     while (st->epoch < sh->opts->epochs) {
         if (pos >= wk->end) {
             st->epoch++;
@@ -411,6 +425,7 @@ static void *work(void *arg)
             pending = 0;
             alpha = (float)alpha_at(sh, done + atomic_load_explicit(&sh->others,
                                                                     memory_order_relaxed));
+            wk->frozen = frozen_at(sh, done);
         }
         wk->trained += n;
         if (n > 1) {
@@ -701,6 +716,10 @@ w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train
     sh->words_total = sh->epoch_words * (opts->schedule_epochs ? opts->schedule_epochs
                                                                : opts->epochs);
     sh->frozen = opts->frozen;
+    sh->thaw_at = opts->frozen_until > 0 && opts->frozen_until < 1
+                      ? (uint64_t)(opts->frozen_until * (double)opts->epochs *
+                                   (double)sh->epoch_words)
+                      : UINT64_MAX;
     atomic_init(&sh->done, 0);
     atomic_init(&sh->others, 0);
     atomic_init(&sh->finished, 0);
