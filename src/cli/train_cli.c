@@ -187,6 +187,11 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
         {"schedule-epochs", CLI_UINT, &schedule_epochs, 1, 100000},
         {"init-vectors", CLI_STR, &o->init_vectors, 0, 0},
         {"init-warmup", CLI_DBL, &o->init_warmup, 0, 1},
+        {"freeze-init", CLI_BOOL, &o->freeze_init, 0, 0},
+        {"continue-schedule", CLI_BOOL, &o->continue_schedule, 0, 0},
+        {"lowercase", CLI_BOOL, &o->tok.lowercase, 0, 0},
+        {"quiet", CLI_BOOL, &o->quiet, 0, 0},
+        {"verbose", CLI_BOOL, &o->verbose, 0, 0},
         /* the data-parallel flags come last: only w2v-train-mpi has them */
         {"sync-every", CLI_STR, &sync_every, 0, 0},
         {"sync-mode", CLI_STR, &sync_mode, 0, 0},
@@ -211,15 +216,6 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
             cli_print_version(prog);
             exit(0);
         }
-        if (!strcmp(name, "quiet")) { o->quiet = 1; continue; }
-        if (!strcmp(name, "verbose")) { o->verbose = 1; continue; }
-        if (!strcmp(name, "lowercase")) {
-            o->tok.lowercase = 1;
-            o->given |= TRAIN_GIVEN_TOKENS;
-            continue;
-        }
-        if (!strcmp(name, "continue-schedule")) { o->continue_schedule = 1; continue; }
-        if (!strcmp(name, "freeze-init")) { o->freeze_init = 1; continue; }
         if (!strcmp(name, "classes")) {
             cli_error(o->prog, "%s: word2vec.c's k-means -classes is not implemented", a);
             return -1;
@@ -236,7 +232,7 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
                                &o->init_range, &schedule_epochs, &o->train.epochs};
         for (unsigned k = 0; k < sizeof given / sizeof *given; k++)
             o->given |= f->dst == given[k] ? 1u << k : 0;
-        o->given |= f->dst == &max_token ? TRAIN_GIVEN_TOKENS : 0;
+        o->given |= f->dst == &max_token || f->dst == &o->tok.lowercase ? TRAIN_GIVEN_TOKENS : 0;
     }
     if (debug == 0)
         o->quiet = 1;
