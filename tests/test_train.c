@@ -5,6 +5,7 @@
  */
 #include "t.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #include "planted.h"
@@ -176,6 +177,36 @@ static void test_quality(void)
     }
 }
 
+static double row_norm(const float *row, size_t D)
+{
+    double s = 0;
+    for (size_t d = 0; d < D; d++)
+        s += (double)row[d] * row[d];
+    return sqrt(s);
+}
+
+/* With several threads, skip-gram HS trains the W_hs rows nearest the root
+ * in private copies folded back after every span: the shared rows must end
+ * up trained as a one-thread run's are (a fold that lost the updates would
+ * leave them at zero, one that doubled them far larger). */
+static void test_hs_hot_rows(void)
+{
+    static const mode one = {"skip-gram + hs, 1 thread", W2V_KERNEL_BATCH, 1, 0, 0, 1, 0};
+    static const mode two = {"skip-gram + hs, 2 threads", W2V_KERNEL_BATCH, 2, 0, 0, 1, 0};
+    w2v_model a, b;
+    train_mode(&one, &a);
+    double s = train_mode(&two, &b);
+    T_CHECK(s >= 0.95, "2 threads: planted score %.3f < 0.95", s);
+    for (size_t k = 2; k <= 4; k++) { /* the root and the two merges before it */
+        double na = row_norm(a.hs + (a.V - k) * a.stride, a.D);
+        double nb = row_norm(b.hs + (b.V - k) * b.stride, b.D);
+        T_CHECK(na > 0.1 && nb > 0.5 * na && nb < 2 * na,
+                "W_hs row V-%zu: norm %.3f with 2 threads, %.3f with 1", k, nb, na);
+    }
+    w2v_model_free(&a);
+    w2v_model_free(&b);
+}
+
 static void test_determinism(void)
 {
     w2v_model a, b;
@@ -310,6 +341,7 @@ int main(void)
     test_spill();
     test_quality();
     test_determinism();
+    test_hs_hot_rows();
     test_resume();
     test_checks();
     return T_DONE();

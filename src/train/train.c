@@ -26,6 +26,7 @@
 #include <time.h>
 
 #include "train/kernels/hs_cbow.h"
+#include "train/hot_rows.h"
 #include "train/huffman.h"
 #include "train/noise.h"
 #include "train/rng.h"
@@ -48,6 +49,8 @@ typedef struct {
     const unsigned char *frozen; /* opts->frozen: W_E rows kept fixed, or NULL */
     uint64_t thaw_at;        /* words done when the frozen rows start to train;
                                 UINT64_MAX: never */
+    size_t hot_lo, hot_n;    /* W_hs rows hot_lo.. (hot_n of them) private per
+                                worker; hot_n 0: none */
     alignas(64) atomic_uint_fast64_t done;  /* own cache line: every thread adds to it */
     atomic_uint_fast64_t others; /* with sync: words the other processes have done */
     alignas(64) atomic_uint finished;
@@ -67,6 +70,9 @@ typedef struct {
     float *scratch;
     float *frozen_rows;      /* with frozen rows: 2 window copies a kernel updates */
     const unsigned char *frozen; /* sh->frozen until the rows thaw, then NULL */
+    float *hot, *hot_base;   /* hot_n W_hs rows: this worker's copy, and the
+                                shared rows as they were when it was taken */
+    unsigned hot_steps;      /* centre words trained since the last fold */
     uint64_t trained;
     uint64_t pairs;          /* kernel steps so far (w2v_train_stats.pairs) */
     double span_loss;        /* loss of the current span (when tracked) */
@@ -159,8 +165,29 @@ static size_t batch_targets(worker *wk, uint32_t w, float **y)
     const uint32_t *pt = w2v_huffman_points(&sh->huff, w);
     size_t L = w2v_huffman_len(&sh->huff, w);
     for (size_t j = 0; j < L; j++)
-        y[j] = m->hs + (size_t)pt[j] * m->stride;
+        y[j] = pt[j] >= sh->hot_lo && wk->hot
+                   ? wk->hot + (size_t)(pt[j] - sh->hot_lo) * m->stride
+                   : m->hs + (size_t)pt[j] * m->stride;
     return L;
+}
+
+/* The private copies of the hot W_hs rows (hot_rows.h): taken when a
+ * worker starts, folded into the shared rows every W2V_HOT_FOLD_EVERY centre
+ * words and when it stops. */
+static void hot_take(worker *wk)
+{
+    const shared *sh = wk->sh;
+    if (wk->hot)
+        w2v_hot_rows_take(wk->hot, wk->hot_base, sh->model->hs + sh->hot_lo * sh->model->stride,
+                          sh->hot_n * sh->model->stride);
+}
+
+static void hot_fold(worker *wk)
+{
+    const shared *sh = wk->sh;
+    if (wk->hot)
+        w2v_hot_rows_fold(wk->hot, wk->hot_base, sh->model->hs + sh->hot_lo * sh->model->stride,
+                          sh->hot_n * sh->model->stride);
 }
 
 /* The W_E row of word id for a kernel to update, as input number k of the
@@ -358,10 +385,14 @@ static void train_span(worker *wk, const uint32_t *span, size_t n, float alpha)
                     C++;
                 }
             if (C > 0) {
-                if (sh->opts->hs)
+                if (sh->opts->hs) {
                     sh->hk.sg_hs_batch(wk->x, C, y, w2v_huffman_code(&sh->huff, w), T, D,
                                        alpha, wk->scratch, lossp);
-                else
+                    if (wk->hot && ++wk->hot_steps >= W2V_HOT_FOLD_EVERY) {
+                        hot_fold(wk);
+                        wk->hot_steps = 0;
+                    }
+                } else
                     sh->kern.batch(wk->x, C, y, T, D, alpha, wk->scratch, lossp);
                 wk->span_pairs += C;
             }
@@ -397,6 +428,7 @@ static void *work(void *arg)
     float alpha = st->alpha;
     size_t pos = st->pos;
     wk->frozen = frozen_at(sh, atomic_load(&sh->done));
+    hot_take(wk);
     while (st->epoch < sh->opts->epochs) {
         if (pos >= wk->end) {
             st->epoch++;
@@ -445,6 +477,7 @@ static void *work(void *arg)
             }
         }
     }
+    hot_fold(wk);
     if (st->epoch >= sh->opts->epochs) { /* finished: publish the rest */
         atomic_fetch_add(&sh->done, pending);
         st->tail = pending;
@@ -522,6 +555,8 @@ static void free_workers(worker *wk, unsigned n)
         free(wk[i].y_next);
         free(wk[i].scratch);
         free(wk[i].frozen_rows);
+        free(wk[i].hot);
+        free(wk[i].hot_base);
     }
     free(wk);
 }
@@ -740,6 +775,13 @@ w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train
     if (!st && ((opts->negative > 0 && !model->out) || (opts->hs && !model->hs)))
         st = w2v_error_set(err, W2V_ERR_ARG, "model lacks the output matrix these options need");
     sh->hk = w2v_hs_cbow_select(opts->scalar_only);
+    /* private hot rows (hot_rows.h): skip-gram HS batches with more than one
+     * thread (one thread keeps the shared rows, so its runs stay bit for bit) */
+    if (!st && opts->hs && !opts->cbow && !opts->negative && opts->kernel == W2V_KERNEL_BATCH &&
+        opts->threads > 1 && V > 1) {
+        sh->hot_n = V - 1 < W2V_HOT_ROWS ? V - 1 : W2V_HOT_ROWS;
+        sh->hot_lo = V - 1 - sh->hot_n;
+    }
     free(counts);
 
     unsigned nt = opts->threads;
@@ -778,8 +820,14 @@ w2v_status w2v_train(const w2v_corpus *corpus, w2v_model *model, const w2v_train
         if (opts->frozen)
             w->frozen_rows = aligned_alloc(64, 2 * (size_t)opts->window * model->stride *
                                                    sizeof(float));
+        if (sh->hot_n) {
+            size_t bytes = sh->hot_n * model->stride * sizeof(float);
+            w->hot = aligned_alloc(64, bytes);
+            w->hot_base = aligned_alloc(64, bytes);
+        }
         if (!st && (!w->span || !w->x || !w->y || !w->y_next || !w->scratch ||
-                    (opts->frozen && !w->frozen_rows)))
+                    (opts->frozen && !w->frozen_rows) ||
+                    (sh->hot_n && (!w->hot || !w->hot_base))))
             st = w2v_error_set(err, W2V_ERR_NOMEM, "training: out of memory");
     }
     if (!st && resume)
