@@ -222,6 +222,18 @@ elif exp == 3:
                 cells.append("%s (%.0f)" % (f1(r.get("total")), r["wall"]) if r else "-")
             print("| %d | %s |" % (d, " | ".join(cells)))
         print()
+        # the chart: accuracy against training words, a line per dimension
+        with open(os.path.join(out, "exp3-%s.tsv" % arch), "w") as f:
+            f.write("training words\t" + "\t".join("%d-d" % d for d in dims) + "\n")
+            for p in prefixes:
+                words = corpus_words(p)
+                if not words:
+                    continue
+                cells = []
+                for d in dims:
+                    r = next((x for x in rows if x["dim"] == d and x["prefix"] == p), None)
+                    cells.append(f1(r.get("total"), "%.2f") if r else "NA")
+                f.write("%d\t%s\n" % (words, "\t".join(cells)))
     print("Paper (CBOW, Google News, total %): 24 M words: 13.4 / 19.4 / 23.2 / 24.0 at "
           "50 / 100 / 300 / 600 dimensions; 98 M: 18.6 / 27.8 / 35.3 / 36.5; 783 M: "
           "23.2 / 32.2 / 45.9 / 50.4.\n")

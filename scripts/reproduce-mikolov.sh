@@ -225,6 +225,10 @@ exp3() {
     done
     [ -n "$dry" ] && return 0
     tables 3 > "$out/exp3.md"
+    for a in ${ARCHS34:-cbow sg}; do
+        plot_lines "$out/exp3-$a.tsv" "$out/exp3-$a.svg" \
+            "$a NEG-5: analogy accuracy against training words, by dimension" "training words"
+    done
 }
 
 exp4() {
