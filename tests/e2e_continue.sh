@@ -153,6 +153,10 @@ check "-init-warmup alone refused" run_bad "needs -init-vectors" "$TMP/x.vec" \
     "$T" "$TMP/b.txt" -init-warmup 0.5 -o "$TMP/x.vec"
 check "-init-warmup with -freeze-init refused" run_bad "give one" "$TMP/x.vec" \
     "$T" "$TMP/b.txt" -init-vectors "$TMP/a.txt.vec" -freeze-init -init-warmup 0.5 -o "$TMP/x.vec"
+check "-init-vectors (with its warm-up) and -checkpoint refused" run_bad "does not record" "$TMP/x.vec" \
+    "$T" "$TMP/b.txt" -init-vectors "$TMP/a.txt.vec" -checkpoint "$TMP/ck" -o "$TMP/x.vec"
+check "-init-vectors -init-warmup 0 takes -checkpoint" "$T" "$TMP/b.txt" $common -epochs 1 \
+    -init-vectors "$TMP/a.txt.vec" -init-warmup 0 -checkpoint "$TMP/ck0" -o "$TMP/ck0.vec"
 
 # a corpus shorter than one progress step: the workers' rate is still the
 # starting one (a float), which the reader must accept

@@ -151,7 +151,8 @@ typedef struct {
     double frozen_until;          /* with frozen: the fraction of the run (of
                                      its word-updates) after which those rows
                                      train too, a warm-up of the fresh output
-                                     layer against them; 0: fixed to the end */
+                                     layer against them; 0 or 1: fixed to the
+                                     end */
 } w2v_train_opts;
 
 typedef struct {

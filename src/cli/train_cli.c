@@ -225,11 +225,11 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
         if (!f)
             return -1;
         alpha_given |= f->dst == &o->train.alpha;
-        o->init_warmup_given |= f->dst == &o->init_warmup;
         o->threads_given |= f->dst == &o->train.threads;
         const void *given[] = {&dim, &o->train.window, &o->train.negative, &o->train.sample,
                                &o->train.alpha, &o->train.seed, &kernel, &cbow, &hs, &regex,
-                               &o->init_range, &schedule_epochs, &o->train.epochs};
+                               &o->init_range, &schedule_epochs, &o->train.epochs,
+                               &o->init_warmup};
         for (unsigned k = 0; k < sizeof given / sizeof *given; k++)
             o->given |= f->dst == given[k] ? 1u << k : 0;
         o->given |= f->dst == &max_token || f->dst == &o->tok.lowercase ? TRAIN_GIVEN_TOKENS : 0;
@@ -275,21 +275,23 @@ int train_parse_args(int argc, char **argv, train_options *o, const char *prog, 
         cli_error(o->prog, "-continue-schedule needs -continue MODEL");
         return -1;
     }
-    if ((o->freeze_init || o->init_warmup_given) && !o->init_vectors) {
+    int warmup_given = (o->given & TRAIN_GIVEN_INIT_WARMUP) != 0;
+    if ((o->freeze_init || warmup_given) && !o->init_vectors) {
         cli_error(o->prog, "%s needs -init-vectors FILE",
                   o->freeze_init ? "-freeze-init" : "-init-warmup");
         return -1;
     }
-    if (o->freeze_init && o->init_warmup_given) {
+    if (o->freeze_init && warmup_given) {
         cli_error(o->prog, "-freeze-init keeps the rows fixed to the end, -init-warmup F for "
                   "the first F of the run: give one");
         return -1;
     }
     if (o->freeze_init)
-        o->init_warmup = 0;
-    if (o->checkpoint && (o->cont || o->freeze_init)) {
+        o->init_warmup = 1;
+    if (o->checkpoint && (o->cont || (o->init_vectors && o->init_warmup > 0))) {
         cli_error(o->prog, "-checkpoint does not record a continued model's merged counts or "
-                  "frozen rows yet; drop it (-save-model and -continue instead)");
+                  "frozen rows yet; drop it (-save-model and -continue instead; with "
+                  "-init-vectors, -init-warmup 0)");
         return -1;
     }
     if (o->cont && o->read_vocab) {

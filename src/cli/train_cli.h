@@ -39,18 +39,20 @@ typedef struct {
     /* a saved model (train_model.h) */
     const char *save_model, *cont, *init_vectors; /* -save-model, -continue, -init-vectors */
     int continue_schedule, freeze_init;
-    double init_warmup; /* -init-warmup: the share of the run the start rows wait */
-    int init_warmup_given;
+    double init_warmup; /* the share of the run the -init-vectors rows stay fixed
+                           (-freeze-init: 1, the whole run) */
     unsigned given;        /* TRAIN_GIVEN_* bits: flags on the command line */
 } train_options;
 
-/* Flags whose value a continued model supplies unless given. */
+/* Flags given on the command line: a continued model supplies the value of
+ * those not given; -init-warmup's bit tells whether it was. */
 enum {
     TRAIN_GIVEN_DIM = 1 << 0, TRAIN_GIVEN_WINDOW = 1 << 1, TRAIN_GIVEN_NEGATIVE = 1 << 2,
     TRAIN_GIVEN_SAMPLE = 1 << 3, TRAIN_GIVEN_ALPHA = 1 << 4, TRAIN_GIVEN_SEED = 1 << 5,
     TRAIN_GIVEN_KERNEL = 1 << 6, TRAIN_GIVEN_CBOW = 1 << 7, TRAIN_GIVEN_HS = 1 << 8,
     TRAIN_GIVEN_TOKENS = 1 << 9, TRAIN_GIVEN_INIT_RANGE = 1 << 10,
     TRAIN_GIVEN_SCHEDULE = 1 << 11, TRAIN_GIVEN_EPOCHS = 1 << 12,
+    TRAIN_GIVEN_INIT_WARMUP = 1 << 13,
 };
 
 /* The usage text; mpi adds the data-parallel flags. */

@@ -344,7 +344,7 @@ w2v_status train_init_vectors(const train_options *o, const w2v_vocab *vocab,
     size_t V = w2v_vocab_size(vocab);
     if (!st)
         st = train_create_model(o, V, model, err);
-    if (!st && (o->freeze_init || o->init_warmup > 0) && !(ts->frozen = calloc(V, 1)))
+    if (!st && o->init_warmup > 0 && !(ts->frozen = calloc(V, 1)))
         st = w2v_error_set(err, W2V_ERR_NOMEM, "out of memory");
     for (size_t i = 0; !st && i < V; i++) {
         const char *w = w2v_vocab_word(vocab, (uint32_t)i);

@@ -47,8 +47,8 @@ w2v_status train_continue_from(train_options *o, w2v_tokenizer **tok, w2v_corpus
 w2v_status train_init_read(train_options *o, train_start *ts, w2v_error *err);
 
 /* Second half: create the model for vocab and copy the file's rows into
- * W_E for the words both have; fills ts->matched and, with -freeze-init or
- * -init-warmup, ts->frozen; frees ts->init.  No word in common is an error. */
+ * W_E for the words both have; fills ts->matched and, with a warm-up
+ * (-init-warmup, -freeze-init), ts->frozen; frees ts->init.  No word in common is an error. */
 w2v_status train_init_vectors(const train_options *o, const w2v_vocab *vocab,
                               w2v_model *model, train_start *ts, w2v_error *err);
 

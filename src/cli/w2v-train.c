@@ -147,8 +147,8 @@ int main(int argc, char **argv)
             if (!o.quiet)
                 fprintf(stderr, "init-vectors %s: %zu of %zu words start from it (%.1f%%)%s\n",
                         o.init_vectors, start.matched, V, 100.0 * (double)start.matched /
-                        (double)V, o.freeze_init ? ", kept fixed" : "");
-            if (!o.quiet && start.frozen && !o.freeze_init)
+                        (double)V, o.init_warmup >= 1 ? ", kept fixed" : "");
+            if (!o.quiet && o.init_warmup > 0 && o.init_warmup < 1)
                 fprintf(stderr, "init-vectors: those rows wait for the first %g%% of the run\n",
                         100.0 * o.init_warmup);
             o.train.frozen = start.frozen;
