@@ -292,6 +292,7 @@ static void check_fast_vs_ref(void)
         fast_vs_ref(dim, 0, 0, 6, 3);   /* sg + ns, repeated negatives */
         fast_vs_ref(dim, 0, 20, 6, 3);  /* sg + both */
         fast_vs_ref(dim, 6, 0, 6, 2);   /* cbow + ns */
+        fast_vs_ref(dim, 10, 0, 6, 0);  /* cbow + ns, one run: the input side fused */
         fast_vs_ref(dim, 6, 20, 0, 0);  /* cbow + hs */
         fast_vs_ref(dim, 6, 20, 6, 3);  /* cbow + both */
     }

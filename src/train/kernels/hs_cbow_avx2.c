@@ -41,9 +41,15 @@
 
 /* For distinct rows r[0..n): dh += sum_i g[i] r[i] (old rows, in order i)
  * and r[i] += g[i] h, one pass over D.  32 floats per block keep four
- * independent dh chains in flight. */
+ * independent dh chains in flight.
+ *
+ * With C > 0 this is the last update of a CBOW step and the input side is
+ * fused in: once a block of dh is complete (every row added), it is added
+ * to each context row x[c] at once, while the rows' block is in L1, and dh
+ * itself is not stored.  The sums are the same, in the same order, as
+ * storing dh and adding it to every x[c] afterwards. */
 AVX2 static void update(const float *h, float *dh, float *const *r, const float *g, size_t n,
-                        size_t D)
+                        size_t D, float *const *x, size_t C)
 {
     size_t d = 0;
     for (; d + 32 <= D; d += 32) {
@@ -65,10 +71,19 @@ AVX2 static void update(const float *h, float *dh, float *const *r, const float 
             _mm256_storeu_ps(ri + 16, _mm256_fmadd_ps(gi, h2, v2));
             _mm256_storeu_ps(ri + 24, _mm256_fmadd_ps(gi, h3, v3));
         }
-        _mm256_storeu_ps(dh + d, a0);
-        _mm256_storeu_ps(dh + d + 8, a1);
-        _mm256_storeu_ps(dh + d + 16, a2);
-        _mm256_storeu_ps(dh + d + 24, a3);
+        if (C == 0) {
+            _mm256_storeu_ps(dh + d, a0);
+            _mm256_storeu_ps(dh + d + 8, a1);
+            _mm256_storeu_ps(dh + d + 16, a2);
+            _mm256_storeu_ps(dh + d + 24, a3);
+        }
+        for (size_t c = 0; c < C; c++) {
+            float *xc = x[c] + d;
+            _mm256_storeu_ps(xc, _mm256_add_ps(_mm256_loadu_ps(xc), a0));
+            _mm256_storeu_ps(xc + 8, _mm256_add_ps(_mm256_loadu_ps(xc + 8), a1));
+            _mm256_storeu_ps(xc + 16, _mm256_add_ps(_mm256_loadu_ps(xc + 16), a2));
+            _mm256_storeu_ps(xc + 24, _mm256_add_ps(_mm256_loadu_ps(xc + 24), a3));
+        }
     }
     for (; d + 8 <= D; d += 8) {
         __m256 hv = _mm256_loadu_ps(h + d), a = _mm256_loadu_ps(dh + d);
@@ -78,7 +93,10 @@ AVX2 static void update(const float *h, float *dh, float *const *r, const float 
             a = _mm256_fmadd_ps(gi, v, a);
             _mm256_storeu_ps(r[i] + d, _mm256_fmadd_ps(gi, hv, v));
         }
-        _mm256_storeu_ps(dh + d, a);
+        if (C == 0)
+            _mm256_storeu_ps(dh + d, a);
+        for (size_t c = 0; c < C; c++)
+            _mm256_storeu_ps(x[c] + d, _mm256_add_ps(_mm256_loadu_ps(x[c] + d), a));
     }
     for (; d < D; d++) {
         float hd = h[d], a = dh[d];
@@ -87,7 +105,10 @@ AVX2 static void update(const float *h, float *dh, float *const *r, const float 
             a += g[i] * v;
             r[i][d] = v + g[i] * hd;
         }
-        dh[d] = a;
+        if (C == 0)
+            dh[d] = a;
+        for (size_t c = 0; c < C; c++)
+            x[c][d] += a;
     }
 }
 
@@ -100,8 +121,10 @@ AVX2 static void add_to(float *y, const float *x, size_t D)
         y[d] += x[d];
 }
 
-AVX2 void w2v_hs_accum_avx2(const float *h, float *dh, float *const *path, uint64_t code,
-                            size_t L, size_t D, float alpha, double *loss)
+/* The accumulate kernels with the input side optionally fused into their
+ * last update (C > 0: x[0..C) += dh, see update()). */
+AVX2 static void hs_accum(const float *h, float *dh, float *const *path, uint64_t code, size_t L,
+                          size_t D, float alpha, double *loss, float *const *x, size_t C)
 {
     float s[RUN_MAX];
     for (size_t j0 = 0; j0 < L; j0 += RUN_MAX) {
@@ -114,7 +137,7 @@ AVX2 void w2v_hs_accum_avx2(const float *h, float *dh, float *const *path, uint6
                 *loss += w2v_neg_log_sigmoid(bit ? -f : f);
             s[i] = alpha * ((float)(1 - bit) - w2v_sigmoid(f));
         }
-        update(h, dh, path + j0, s, n, D);
+        update(h, dh, path + j0, s, n, D, x, j0 + n == L ? C : 0);
     }
 }
 
@@ -131,8 +154,8 @@ static size_t distinct_run(float *const *y, size_t n)
     return len;
 }
 
-AVX2 void w2v_ns_accum_avx2(const float *h, float *dh, float *const *y, size_t T, size_t D,
-                            float alpha, double *loss)
+AVX2 static void ns_accum(const float *h, float *dh, float *const *y, size_t T, size_t D,
+                          float alpha, double *loss, float *const *x, size_t C)
 {
     float s[RUN_MAX];
     for (size_t t0 = 0; t0 < T;) {
@@ -145,26 +168,62 @@ AVX2 void w2v_ns_accum_avx2(const float *h, float *dh, float *const *y, size_t T
                 *loss += w2v_neg_log_sigmoid(positive ? f : -f);
             s[i] = alpha * ((positive ? 1.0f : 0.0f) - w2v_sigmoid(f));
         }
-        update(h, dh, y + t0, s, n, D);
+        update(h, dh, y + t0, s, n, D, x, t0 + n == T ? C : 0);
         t0 += n;
     }
 }
 
+AVX2 void w2v_hs_accum_avx2(const float *h, float *dh, float *const *path, uint64_t code,
+                            size_t L, size_t D, float alpha, double *loss)
+{
+    hs_accum(h, dh, path, code, L, D, alpha, loss, NULL, 0);
+}
+
+AVX2 void w2v_ns_accum_avx2(const float *h, float *dh, float *const *y, size_t T, size_t D,
+                            float alpha, double *loss)
+{
+    ns_accum(h, dh, y, T, D, alpha, loss, NULL, 0);
+}
+
+/* Both layers into dh, then x[0..C) += dh, fused into the last update.
+ * With neither layer (L == T == 0) dh stays 0 and x is left alone. */
+AVX2 static void step(const float *h, float *dh, const w2v_out_rows *out, size_t D, float alpha,
+                      double *loss, float *const *x, size_t C)
+{
+    memset(dh, 0, D * sizeof *dh);
+    hs_accum(h, dh, out->path, out->code, out->L, D, alpha, loss, x, out->T ? 0 : C);
+    ns_accum(h, dh, out->ns, out->T, D, alpha, loss, x, C);
+}
+
+/* x is h here: update() reads each block of h before it writes x's. */
 AVX2 void w2v_sg_step_avx2(float *x, const w2v_out_rows *out, size_t D, float alpha,
                            float *scratch, double *loss)
 {
-    float *dx = scratch;
-    memset(dx, 0, D * sizeof *dx);
-    w2v_hs_accum_avx2(x, dx, out->path, out->code, out->L, D, alpha, loss);
-    w2v_ns_accum_avx2(x, dx, out->ns, out->T, D, alpha, loss);
-    add_to(x, dx, D);
+    step(x, scratch, out, D, alpha, loss, &x, 1);
 }
 
-/* h = (x_0 + x_1 + ...) / C, added in the reference's order: exact. */
+/* h = (x_0 + x_1 + ...) / C, added in the reference's order: exact.  32
+ * floats per block, so each row pointer is loaded once per four vectors. */
 AVX2 static void mean(float *h, float *const *x, size_t C, size_t D)
 {
     size_t d = 0;
     __m256 inv = _mm256_set1_ps((float)C);
+    for (; d + 32 <= D; d += 32) {
+        const float *x0 = x[0] + d;
+        __m256 a0 = _mm256_loadu_ps(x0), a1 = _mm256_loadu_ps(x0 + 8);
+        __m256 a2 = _mm256_loadu_ps(x0 + 16), a3 = _mm256_loadu_ps(x0 + 24);
+        for (size_t c = 1; c < C; c++) {
+            const float *xc = x[c] + d;
+            a0 = _mm256_add_ps(a0, _mm256_loadu_ps(xc));
+            a1 = _mm256_add_ps(a1, _mm256_loadu_ps(xc + 8));
+            a2 = _mm256_add_ps(a2, _mm256_loadu_ps(xc + 16));
+            a3 = _mm256_add_ps(a3, _mm256_loadu_ps(xc + 24));
+        }
+        _mm256_storeu_ps(h + d, _mm256_div_ps(a0, inv));
+        _mm256_storeu_ps(h + d + 8, _mm256_div_ps(a1, inv));
+        _mm256_storeu_ps(h + d + 16, _mm256_div_ps(a2, inv));
+        _mm256_storeu_ps(h + d + 24, _mm256_div_ps(a3, inv));
+    }
     for (; d + 8 <= D; d += 8) {
         __m256 a = _mm256_loadu_ps(x[0] + d);
         for (size_t c = 1; c < C; c++)
@@ -186,11 +245,7 @@ AVX2 void w2v_cbow_step_avx2(float *const *x, size_t C, const w2v_out_rows *out,
         return;
     float *h = scratch, *dh = scratch + D;
     mean(h, x, C, D);
-    memset(dh, 0, D * sizeof *dh);
-    w2v_hs_accum_avx2(h, dh, out->path, out->code, out->L, D, alpha, loss);
-    w2v_ns_accum_avx2(h, dh, out->ns, out->T, D, alpha, loss);
-    for (size_t c = 0; c < C; c++)
-        add_to(x[c], dh, D);
+    step(h, dh, out, D, alpha, loss, x, C);
 }
 
 /*
