@@ -26,14 +26,13 @@ w2v_status w2v_noise_build(w2v_noise *nz, const uint64_t *counts, size_t n, doub
                            w2v_error *err)
 {
     nz->n = 0;
-    nz->keep = nz->alias = NULL;
+    nz->col = NULL;
     if (n == 0 || n > UINT32_MAX)
         return w2v_error_set(err, W2V_ERR_ARG, "noise table: %zu words", n);
     double *q = malloc(n * sizeof *q);
     uint32_t *work = malloc(n * sizeof *work);
-    nz->keep = malloc(n * sizeof *nz->keep);
-    nz->alias = malloc(n * sizeof *nz->alias);
-    if (!q || !work || !nz->keep || !nz->alias) {
+    nz->col = malloc(n * sizeof *nz->col);
+    if (!q || !work || !nz->col) {
         free(q);
         free(work);
         w2v_noise_free(nz);
@@ -54,7 +53,7 @@ w2v_status w2v_noise_build(w2v_noise *nz, const uint64_t *counts, size_t n, doub
     size_t ns = 0, nl = n;
     for (size_t i = 0; i < n; i++) {
         q[i] = q[i] * (double)n / sum;
-        nz->alias[i] = (uint32_t)i;
+        nz->col[i].alias = (uint32_t)i;
         if (q[i] < 1.0)
             work[ns++] = (uint32_t)i;
         else
@@ -63,7 +62,7 @@ w2v_status w2v_noise_build(w2v_noise *nz, const uint64_t *counts, size_t n, doub
     size_t s = 0, l = nl;
     while (s < ns && l < n) {
         uint32_t small = work[s++], large = work[l];
-        nz->alias[small] = large;
+        nz->col[small].alias = large;
         q[large] -= 1.0 - q[small];
         if (q[large] < 1.0) {
             /* large became small: it now needs a partner itself; reuse its slot. */
@@ -74,11 +73,11 @@ w2v_status w2v_noise_build(w2v_noise *nz, const uint64_t *counts, size_t n, doub
     }
     /* Leftovers of either kind hold (up to rounding) exactly 1. */
     for (size_t i = 0; i < n; i++)
-        nz->keep[i] = nz->alias[i] == i ? UINT32_MAX : to_threshold(q[i]);
+        nz->col[i].keep = nz->col[i].alias == i ? UINT32_MAX : to_threshold(q[i]);
     for (size_t i = s; i < ns; i++)
-        nz->keep[work[i]] = UINT32_MAX, nz->alias[work[i]] = work[i];
+        nz->col[work[i]] = (w2v_noise_col){UINT32_MAX, work[i]};
     for (size_t i = l; i < n; i++)
-        nz->keep[work[i]] = UINT32_MAX, nz->alias[work[i]] = work[i];
+        nz->col[work[i]] = (w2v_noise_col){UINT32_MAX, work[i]};
     nz->n = n;
     free(q);
     free(work);
@@ -89,9 +88,8 @@ void w2v_noise_free(w2v_noise *nz)
 {
     if (!nz)
         return;
-    free(nz->keep);
-    free(nz->alias);
-    nz->keep = nz->alias = NULL;
+    free(nz->col);
+    nz->col = NULL;
     nz->n = 0;
 }
 
@@ -100,12 +98,12 @@ double w2v_noise_prob(const w2v_noise *nz, size_t i)
     /* Column j yields i with P(keep) if j == i, and P(alias) if alias[j] == i. */
     double p = 0, inv = 1.0 / (double)nz->n;
     for (size_t j = 0; j < nz->n; j++) {
-        double keep = nz->keep[j] == UINT32_MAX && nz->alias[j] == j
+        double keep = nz->col[j].keep == UINT32_MAX && nz->col[j].alias == j
                           ? 1.0
-                          : (double)nz->keep[j] / 4294967296.0;
+                          : (double)nz->col[j].keep / 4294967296.0;
         if (j == i)
             p += keep * inv;
-        if (nz->alias[j] == i && nz->alias[j] != j)
+        if (nz->col[j].alias == i && nz->col[j].alias != j)
             p += (1.0 - keep) * inv;
     }
     return p;
