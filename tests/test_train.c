@@ -335,6 +335,41 @@ static void test_checks(void)
     w2v_model_free(&m);
 }
 
+/* Initialising with threads gives the one-thread model bit for bit, output
+ * matrices zero even in memory a freed model left dirty, and a thread count
+ * above V is fine. */
+static void test_model_threads(void)
+{
+    const size_t shapes[][2] = {{300, 5}, {1000, 37}, {7, 16}, {2, 3}};
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        size_t V = shapes[s][0], D = shapes[s][1];
+        w2v_model_opts mo = w2v_model_opts_default();
+        mo.hs = 1;
+        mo.seed = 3 + s;
+        w2v_model one, dirty;
+        T_OK(w2v_model_create(&one, V, D, &mo, NULL));
+        const unsigned threads[] = {2, 3, 7, 64, 1000};
+        for (size_t k = 0; k < sizeof threads / sizeof threads[0]; k++) {
+            T_OK(w2v_model_create(&dirty, V, D, &mo, NULL));
+            memset(dirty.out, 0x55, V * dirty.stride * sizeof(float));
+            memset(dirty.hs, 0x55, (V > 1 ? V - 1 : 1) * dirty.stride * sizeof(float));
+            w2v_model_free(&dirty);
+            w2v_model_opts mt = mo;
+            mt.threads = threads[k];
+            w2v_model many;
+            T_OK(w2v_model_create(&many, V, D, &mt, NULL));
+            size_t n = V * one.stride * sizeof(float);
+            size_t nh = (V > 1 ? V - 1 : 1) * one.stride * sizeof(float);
+            T_CHECK(!memcmp(one.in, many.in, n) && !memcmp(one.out, many.out, n) &&
+                        !memcmp(one.hs, many.hs, nh),
+                    "V %zu D %zu: %u threads initialise differently from one", V, D,
+                    threads[k]);
+            w2v_model_free(&many);
+        }
+        w2v_model_free(&one);
+    }
+}
+
 int main(void)
 {
     test_corpus();
@@ -344,5 +379,6 @@ int main(void)
     test_hs_hot_rows();
     test_resume();
     test_checks();
+    test_model_threads();
     return T_DONE();
 }

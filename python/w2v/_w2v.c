@@ -796,6 +796,7 @@ static PyObject *w2v_train_py(PyObject *mod, PyObject *args, PyObject *kw)
     mo.max_bytes = max_memory > 0 ? (size_t)max_memory : phys ? phys : 0;
     mo.ns = negative > 0;
     mo.hs = hs;
+    mo.threads = t.threads;
     if ((st = w2v_model_create(&vec->model, V, (size_t)dim, &mo, &err)) != W2V_OK)
         goto lib_fail;
     if (t.threads > corpus->words)

@@ -496,5 +496,6 @@ w2v_status train_create_model(const train_options *o, size_t V, w2v_model *model
     mo.max_bytes = (size_t)(o->max_memory_gib * 1073741824.0);
     mo.ns = o->train.negative > 0;
     mo.hs = o->train.hs;
+    mo.threads = o->train.threads;
     return w2v_model_create(model, V, o->dim, &mo, err);
 }

@@ -4,7 +4,9 @@
  * one per inner Huffman node) when hierarchical softmax is on.  Every row is
  * padded to 16 floats and 64-byte aligned; the size is checked against
  * overflow and the caller's cap before anything is allocated.  W_E starts
- * uniform from a seeded generator, the output matrices at zero.
+ * uniform from a seeded generator, the output matrices at zero.  With
+ * several threads each takes a share of the rows and draws from the one
+ * stream where its share begins, so the values never depend on how many.
  *
  * The matrices are allocated on 2 MiB pages where the kernel offers them
  * (core/bigalloc.h): training reads rows at random all over them, and with
@@ -13,6 +15,7 @@
  */
 #include "w2v/model.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -42,6 +45,58 @@ w2v_model_opts w2v_model_opts_default(void)
                             .ns = 1, .hs = 0};
 }
 
+/* Threads that initialise a model: beyond a few, page faults, not
+ * arithmetic, set the pace. */
+#define W2V_MODEL_INIT_MAX_THREADS 64
+
+typedef struct {
+    const w2v_model *m;
+    uint64_t seed;
+    float scale;
+    unsigned parts;
+} init_job;
+
+typedef struct {
+    const init_job *job;
+    unsigned index;
+    int started;
+    pthread_t thread;
+} init_part;
+
+/* Zero the bytes of part `index` of `parts` of a matrix of n floats. */
+static void zero_part(float *a, size_t n, unsigned index, unsigned parts)
+{
+    if (!a)
+        return;
+    size_t lo = n / parts * index + (index < n % parts ? index : n % parts);
+    size_t len = n / parts + (index < n % parts);
+    memset(a + lo, 0, len * sizeof *a);
+}
+
+/* One part of the rows: W_E rows [lo, hi) from the one seeded stream, each
+ * value the draw it would be in a single pass (w2v_rng_skip), and the same
+ * share of the output matrices zeroed. */
+static void *init_thread(void *arg)
+{
+    const init_part *p = arg;
+    const init_job *job = p->job;
+    const w2v_model *m = job->m;
+    size_t V = m->V, D = m->D;
+    size_t lo = V * p->index / job->parts, hi = V * (p->index + 1) / job->parts;
+    w2v_rng r = w2v_rng_seed(job->seed, 0x1D17);
+    w2v_rng_skip(&r, (uint64_t)lo * D);
+    for (size_t i = lo; i < hi; i++) {
+        float *row = m->in + i * m->stride;
+        for (size_t d = 0; d < D; d++)
+            row[d] = (w2v_rng_float(&r) - 0.5f) * job->scale;
+        for (size_t d = D; d < m->stride; d++)
+            row[d] = 0.0f;
+    }
+    zero_part(m->out, V * m->stride, p->index, job->parts);
+    zero_part(m->hs, hs_rows(V) * m->stride, p->index, job->parts);
+    return NULL;
+}
+
 w2v_status w2v_model_create(w2v_model *m, size_t V, size_t D, const w2v_model_opts *opts,
                             w2v_error *err)
 {
@@ -68,23 +123,34 @@ w2v_status w2v_model_create(w2v_model *m, size_t V, size_t D, const w2v_model_op
     m->stride = padded(D);
     size_t row_bytes = m->stride * sizeof(float);
     m->in = big_alloc(V * row_bytes);
-    if (m->in && opts->ns && (m->out = big_alloc(V * row_bytes)))
-        memset(m->out, 0, V * row_bytes);
-    if (m->in && opts->hs && (m->hs = big_alloc(hs_rows(V) * row_bytes)))
-        memset(m->hs, 0, hs_rows(V) * row_bytes);
+    if (m->in && opts->ns)
+        m->out = big_alloc(V * row_bytes);
+    if (m->in && opts->hs)
+        m->hs = big_alloc(hs_rows(V) * row_bytes);
     if (!m->in || (opts->ns && !m->out) || (opts->hs && !m->hs)) {
         w2v_model_free(m);
         return w2v_error_set(err, W2V_ERR_NOMEM, "model: cannot allocate %.1f MiB",
                              (double)bytes / 1048576.0);
     }
-    w2v_rng r = w2v_rng_seed(opts->seed, 0x1D17);
-    float scale = (float)(2.0 * opts->init_range / (double)D);
-    for (size_t i = 0; i < V; i++) {
-        float *row = m->in + i * m->stride;
-        for (size_t d = 0; d < D; d++)
-            row[d] = (w2v_rng_float(&r) - 0.5f) * scale;
-        for (size_t d = D; d < m->stride; d++)
-            row[d] = 0.0f;
+    init_job job = {.m = m, .seed = opts->seed,
+                    .scale = (float)(2.0 * opts->init_range / (double)D),
+                    .parts = opts->threads > 1 ? opts->threads : 1};
+    if (job.parts > W2V_MODEL_INIT_MAX_THREADS)
+        job.parts = W2V_MODEL_INIT_MAX_THREADS;
+    if (job.parts > V)
+        job.parts = (unsigned)V;
+    init_part parts[W2V_MODEL_INIT_MAX_THREADS];
+    for (unsigned t = 0; t < job.parts; t++) {
+        parts[t] = (init_part){.job = &job, .index = t};
+        if (t > 0)
+            parts[t].started = !pthread_create(&parts[t].thread, NULL, init_thread, &parts[t]);
+    }
+    init_thread(&parts[0]);
+    for (unsigned t = 1; t < job.parts; t++) {
+        if (parts[t].started)
+            pthread_join(parts[t].thread, NULL);
+        else
+            init_thread(&parts[t]);
     }
     return W2V_OK;
 }

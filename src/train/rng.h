@@ -23,12 +23,23 @@ static inline w2v_rng w2v_rng_seed(uint64_t seed, uint64_t stream)
     return r;
 }
 
+/* The Weyl step: draw k starts from seed-state + k * W2V_RNG_STEP. */
+#define W2V_RNG_STEP 0x9E3779B97F4A7C15ull
+
 static inline uint64_t w2v_rng_next(w2v_rng *r)
 {
-    uint64_t z = (r->s += 0x9E3779B97F4A7C15ull);
+    uint64_t z = (r->s += W2V_RNG_STEP);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
     z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
     return z ^ (z >> 31);
+}
+
+/* Jump over n draws at once: the state after them, without making them
+ * (the Weyl sequence makes this one multiply).  Lets threads share one
+ * stream, each starting where its part of it begins. */
+static inline void w2v_rng_skip(w2v_rng *r, uint64_t n)
+{
+    r->s += n * W2V_RNG_STEP;
 }
 
 /* Uniform integer in [0, n) for n < 2^32, from the high 32 bits. */
