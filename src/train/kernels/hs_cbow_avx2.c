@@ -263,13 +263,15 @@ AVX2 void w2v_sg_hs_batch_avx2(float *const *x, size_t C, float *const *path, ui
     float lab[W2V_HUFFMAN_MAX_L];
     for (size_t j = 0; j < L; j++)
         lab[j] = (float)(1u - ((code >> j) & 1u));
-    for (size_t c = 0; c < C; c++) {
+    size_t c = 0;
+    for (; c + 2 <= C; c += 2)
+        scores_pair(x[c], x[c + 1], path, L, D, g + c * L, g + (c + 1) * L);
+    if (c < C)
         scores(x[c], path, L, D, g + c * L);
-        if (c + 1 < C)
-            scores(x[c], x + c + 1, C - c - 1, D, k + c * C + c + 1);
-    }
+    for (c = 0; c + 1 < C; c++)
+        scores(x[c], x + c + 1, C - c - 1, D, k + c * C + c + 1);
     __m256 va = _mm256_set1_ps(alpha);
-    for (size_t c = 0; c < C; c++) {
+    for (c = 0; c < C; c++) {
         float *gc = g + c * L;
         for (size_t e = 0; e < c; e++) { /* earlier contexts moved the path rows */
             float kec = k[e * C + c];
@@ -294,8 +296,7 @@ AVX2 void w2v_sg_hs_batch_avx2(float *const *x, size_t C, float *const *path, ui
             mm[c * C + e] = a;
         }
     }
-    size_t c = 0;
-    for (; c + 2 <= C; c += 2)
+    for (c = 0; c + 2 <= C; c += 2)
         combine2(dx + c * D, dx + (c + 1) * D, NULL, NULL, path, g + c * L, g + (c + 1) * L, 1,
                  L, D);
     if (c < C)
