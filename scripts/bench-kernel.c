@@ -46,10 +46,12 @@ static float *matrix(size_t rows, w2v_rng *r)
     return m;
 }
 
+/* Into L2, as the trainer does (train.c, prefetch_row: prefetcht0 filled
+ * L1's miss buffers and stalled the thread). */
 static void prefetch(const float *row)
 {
     for (size_t d = 0; d < D; d += 16)
-        __builtin_prefetch(row + d, 1, 3);
+        __builtin_prefetch(row + d, 1, 2);
 }
 
 enum { SGNS, HS, HS_PAIR, CBOW };
