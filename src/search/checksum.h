@@ -17,11 +17,11 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/hash64.h"
+#include "core/parts.h"
 
 /* The checkpoint's mixing step (core/hash64.h). */
 #define cks_mix w2v_hash64_mix
@@ -63,23 +63,23 @@ static inline uint64_t cks_bytes(const void *data, size_t n, uint64_t seed)
 
 typedef struct {
     const unsigned char *p;
-    size_t n, first, step;
+    size_t n;
     uint64_t *out;
 } cks_job;
 
-static void *cks_pieces(void *arg)
+/* Part `part` of `parts` takes every parts-th piece from its own index on. */
+static void cks_pieces(void *arg, unsigned part, unsigned parts)
 {
     cks_job *j = arg;
     size_t pieces = (j->n + CKS_CHUNK - 1) / CKS_CHUNK;
-    for (size_t i = j->first; i < pieces; i += j->step) {
+    for (size_t i = part; i < pieces; i += parts) {
         size_t len = j->n - i * CKS_CHUNK < CKS_CHUNK ? j->n - i * CKS_CHUNK : CKS_CHUNK;
         j->out[i] = cks_bytes(j->p + i * CKS_CHUNK, len, (uint64_t)i);
     }
-    return NULL;
 }
 
 /* The section checksum of p[0..n) into *sum, with up to `threads` threads
- * (those that cannot start are done by the caller: same result).
+ * (w2v_run_parts: those that cannot start are done by the caller, same result).
  * @return 0, or -1 when the array of piece sums cannot be allocated. */
 static inline int cks_section(const void *p, size_t n, uint64_t seed, unsigned threads,
                               uint64_t *sum)
@@ -92,25 +92,8 @@ static inline int cks_section(const void *p, size_t n, uint64_t seed, unsigned t
     uint64_t *out = malloc(pieces * sizeof *out);
     if (!out)
         return -1;
-    if (threads < 1)
-        threads = 1;
-    if (threads > CKS_MAX_THREADS)
-        threads = CKS_MAX_THREADS;
-    pthread_t tid[CKS_MAX_THREADS];
-    cks_job jobs[CKS_MAX_THREADS];
-    unsigned started = 0;
-    for (unsigned t = 0; t < threads; t++)
-        jobs[t] = (cks_job){.p = p, .n = n, .first = t, .step = threads, .out = out};
-    for (unsigned t = 1; t < threads; t++) {
-        if (pthread_create(&tid[t], NULL, cks_pieces, &jobs[t]) != 0)
-            break;
-        started = t;
-    }
-    for (unsigned t = started + 1; t < threads; t++)
-        cks_pieces(&jobs[t]);
-    cks_pieces(&jobs[0]);
-    for (unsigned t = 1; t <= started; t++)
-        pthread_join(tid[t], NULL);
+    cks_job job = {.p = p, .n = n, .out = out};
+    w2v_run_parts(threads < CKS_MAX_THREADS ? threads : CKS_MAX_THREADS, cks_pieces, &job);
     *sum = cks_bytes(out, pieces * sizeof *out, seed);
     free(out);
     return 0;

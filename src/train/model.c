@@ -15,11 +15,11 @@
  */
 #include "w2v/model.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "core/bigalloc.h"
+#include "core/parts.h"
 #include "train/rng.h"
 
 #define ROW_ALIGN_FLOATS 16 /* 64 bytes */
@@ -45,44 +45,31 @@ w2v_model_opts w2v_model_opts_default(void)
                             .ns = 1, .hs = 0};
 }
 
-/* Threads that initialise a model: beyond a few, page faults, not
- * arithmetic, set the pace. */
-#define W2V_MODEL_INIT_MAX_THREADS 64
-
 typedef struct {
     const w2v_model *m;
     uint64_t seed;
     float scale;
-    unsigned parts;
 } init_job;
 
-typedef struct {
-    const init_job *job;
-    unsigned index;
-    int started;
-    pthread_t thread;
-} init_part;
-
-/* Zero the bytes of part `index` of `parts` of a matrix of n floats. */
-static void zero_part(float *a, size_t n, unsigned index, unsigned parts)
+/* Zero part `part` of `parts` of a matrix of n floats. */
+static void zero_part(float *a, size_t n, unsigned part, unsigned parts)
 {
     if (!a)
         return;
-    size_t lo = n / parts * index + (index < n % parts ? index : n % parts);
-    size_t len = n / parts + (index < n % parts);
+    size_t lo = n / parts * part + (part < n % parts ? part : n % parts);
+    size_t len = n / parts + (part < n % parts);
     memset(a + lo, 0, len * sizeof *a);
 }
 
 /* One part of the rows: W_E rows [lo, hi) from the one seeded stream, each
  * value the draw it would be in a single pass (w2v_rng_skip), and the same
  * share of the output matrices zeroed. */
-static void *init_thread(void *arg)
+static void init_part(void *arg, unsigned part, unsigned parts)
 {
-    const init_part *p = arg;
-    const init_job *job = p->job;
+    const init_job *job = arg;
     const w2v_model *m = job->m;
     size_t V = m->V, D = m->D;
-    size_t lo = V * p->index / job->parts, hi = V * (p->index + 1) / job->parts;
+    size_t lo = V * part / parts, hi = V * (part + 1) / parts;
     w2v_rng r = w2v_rng_seed(job->seed, 0x1D17);
     w2v_rng_skip(&r, (uint64_t)lo * D);
     for (size_t i = lo; i < hi; i++) {
@@ -92,9 +79,8 @@ static void *init_thread(void *arg)
         for (size_t d = D; d < m->stride; d++)
             row[d] = 0.0f;
     }
-    zero_part(m->out, V * m->stride, p->index, job->parts);
-    zero_part(m->hs, hs_rows(V) * m->stride, p->index, job->parts);
-    return NULL;
+    zero_part(m->out, V * m->stride, part, parts);
+    zero_part(m->hs, hs_rows(V) * m->stride, part, parts);
 }
 
 w2v_status w2v_model_create(w2v_model *m, size_t V, size_t D, const w2v_model_opts *opts,
@@ -133,25 +119,8 @@ w2v_status w2v_model_create(w2v_model *m, size_t V, size_t D, const w2v_model_op
                              (double)bytes / 1048576.0);
     }
     init_job job = {.m = m, .seed = opts->seed,
-                    .scale = (float)(2.0 * opts->init_range / (double)D),
-                    .parts = opts->threads > 1 ? opts->threads : 1};
-    if (job.parts > W2V_MODEL_INIT_MAX_THREADS)
-        job.parts = W2V_MODEL_INIT_MAX_THREADS;
-    if (job.parts > V)
-        job.parts = (unsigned)V;
-    init_part parts[W2V_MODEL_INIT_MAX_THREADS];
-    for (unsigned t = 0; t < job.parts; t++) {
-        parts[t] = (init_part){.job = &job, .index = t};
-        if (t > 0)
-            parts[t].started = !pthread_create(&parts[t].thread, NULL, init_thread, &parts[t]);
-    }
-    init_thread(&parts[0]);
-    for (unsigned t = 1; t < job.parts; t++) {
-        if (parts[t].started)
-            pthread_join(parts[t].thread, NULL);
-        else
-            init_thread(&parts[t]);
-    }
+                    .scale = (float)(2.0 * opts->init_range / (double)D)};
+    w2v_run_parts(opts->threads < V ? opts->threads : (unsigned)V, init_part, &job);
     return W2V_OK;
 }
 
