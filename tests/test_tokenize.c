@@ -1223,6 +1223,52 @@ static void test_token_longer_than_chunk(void)
     free(k.s);
 }
 
+/*
+ * The scanner reads files in buffers of W2V_TOKENIZE_SCAN_CHUNK + 4 x
+ * max_token bytes, and its tokens must not depend on that: a run longer
+ * than the buffer, folded, is cut from the bytes at hand.  Runs of KELVIN
+ * SIGN (3 bytes, folds to 'k', 1 byte) at the largest max_token, of lengths
+ * around the buffer's, read from a file must give what the buffer call
+ * gives on the whole text: the full max_token folded bytes, one overlong.
+ */
+static void test_folded_run_longer_than_read(void)
+{
+    w2v_tokenizer *t = make_tok(NULL, 1, W2V_TOKENIZE_MAX_TOKEN_LIMIT, 1);
+    if (!t || !w2v_tokenizer_unicode_lowercase(t)) { /* no UTF-8 locale: nothing to hold */
+        w2v_tokenizer_free(t);
+        return;
+    }
+    const size_t read = W2V_TOKENIZE_SCAN_CHUNK + 4 * (size_t)W2V_TOKENIZE_MAX_TOKEN_LIMIT;
+    const size_t runs[] = {read / 3 * 3 - 3, read / 3 * 3 + 3, 2 * read / 3 * 3 + 300};
+    for (size_t r = 0; r < sizeof runs / sizeof *runs; r++) {
+        size_t n = runs[r];
+        char *text = malloc(n + 8);
+        if (!text) {
+            T_TRUE(0);
+            break;
+        }
+        memcpy(text, "A ", 2);
+        for (size_t i = 2; i < n + 2; i += 3)
+            memcpy(text + i, "\xe2\x84\xaa", 3);
+        memcpy(text + n + 2, " Bc\n", 4);
+        char *path = temp_with(text, n + 6);
+        digest df = {0}, db = {0};
+        w2v_tokenize_stats sf = {0}, sb = {0};
+        w2v_error e;
+        T_OK(w2v_tokenize_file(t, path, on_digest, &df, &sf, &e));
+        T_OK(w2v_tokenize_buffer(t, text, n + 6, on_digest, &db, &sb, &e));
+        T_CHECK(df.h == db.h && df.token_bytes == db.token_bytes,
+                "a folded run of %zu bytes: %llu token bytes from the file, %llu in memory", n,
+                (unsigned long long)df.token_bytes, (unsigned long long)db.token_bytes);
+        T_EQ(db.token_bytes, 1 + W2V_TOKENIZE_MAX_TOKEN_LIMIT + 2);
+        T_EQ(sf.overlong, 1);
+        T_EQ(sb.overlong, 1);
+        unlink(path);
+        free(text);
+    }
+    w2v_tokenizer_free(t);
+}
+
 int main(void)
 {
     test_create();
@@ -1243,5 +1289,6 @@ int main(void)
     test_fifo_and_stdin();
     test_big_file();
     test_token_longer_than_chunk();
+    test_folded_run_longer_than_read();
     return T_DONE();
 }

@@ -60,8 +60,13 @@
 #define W2V_TOKENIZE_MAX_TOKEN_DEFAULT 100
 /* Upper bound for max_token_bytes: a token is copied into a scratch buffer. */
 #define W2V_TOKENIZE_MAX_TOKEN_LIMIT (1u << 20)
-/* Read size for files; also the longest piece of a line a pattern sees. */
+/* Read size for files with a pattern; also the longest piece of a line a
+ * pattern sees. */
 #define W2V_TOKENIZE_CHUNK (16u << 20)
+/* Read size for files with the default scanner, plus 4 x max_token_bytes:
+ * its tokens do not depend on it, and a buffer this small stays in the
+ * cache between the read and the scan. */
+#define W2V_TOKENIZE_SCAN_CHUNK (1u << 20)
 /* PCRE2 match limit: stops a pathological pattern instead of hanging. */
 #define W2V_TOKENIZE_MATCH_LIMIT_DEFAULT 10000000u
 
@@ -136,16 +141,18 @@ w2v_status w2v_tokenize_buffer(const w2v_tokenizer *tok, const char *buf, size_t
                                w2v_error *err);
 
 /*
- * Tokenize a whole file, read in chunks of W2V_TOKENIZE_CHUNK bytes cut at
- * whitespace, so lines of any length work and memory stays bounded (one
- * chunk plus max_token_bytes).  path "-" reads standard input; FIFOs work
+ * Tokenize a whole file, read in chunks (W2V_TOKENIZE_CHUNK bytes with a
+ * pattern, W2V_TOKENIZE_SCAN_CHUNK + 4 x max_token_bytes with the scanner)
+ * cut at whitespace, so lines of any length work and memory stays bounded
+ * (one chunk plus max_token_bytes).  path "-" reads standard input; FIFOs work
  * (the file is read once).  A directory, a missing or unreadable file is
  * W2V_ERR_IO naming the path and the reason; a read error names the byte
  * offset.  A final line without '\n' still ends its sentence (one sentence
- * end at EOF); an empty file gives nothing and W2V_OK.  A run of more than
- * W2V_TOKENIZE_CHUNK bytes without ASCII whitespace is one overlong token
- * for the default scanner; a pattern sees it in pieces cut at character
- * boundaries.  Other returns as for w2v_tokenize_buffer, with line and byte
+ * end at EOF); an empty file gives nothing and W2V_OK.  The default
+ * scanner gives exactly what w2v_tokenize_buffer gives on the whole file in
+ * memory, however long its runs without ASCII whitespace (such a run is one
+ * token, cut to max_token_bytes); a pattern sees a run of more than
+ * W2V_TOKENIZE_CHUNK bytes in pieces cut at character boundaries.  Other returns as for w2v_tokenize_buffer, with line and byte
  * offsets counted from the start of the file.
  */
 w2v_status w2v_tokenize_file(const w2v_tokenizer *tok, const char *path, w2v_token_fn fn,

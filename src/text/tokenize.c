@@ -38,8 +38,9 @@
  * locale the fold is ASCII-only and w2v_tokenizer_unicode_lowercase() says
  * so.  Invalid UTF-8 bytes are copied unchanged.
  *
- * Files are read with read(2) into one buffer of W2V_TOKENIZE_CHUNK bytes
- * and cut after the last ASCII whitespace byte (after the last '\n' when a
+ * Files are read with read(2) into one buffer (read_size(): W2V_TOKENIZE_CHUNK
+ * bytes for a pattern, about W2V_TOKENIZE_SCAN_CHUNK for the scanner) and
+ * cut after the last ASCII whitespace byte (after the last '\n' when a
  * pattern is used), so no token straddles two pieces and memory stays
  * bounded whatever the line length.  A byte range of a file is the same
  * loop after an lseek, told to stop after end - begin bytes; the cuts of
@@ -780,6 +781,21 @@ static w2v_status fill(run *r, int fd, unsigned char *buf, size_t *have, size_t 
 }
 
 /*
+ * Bytes per read of a file.  A pattern sees a line in pieces of this size,
+ * so it is W2V_TOKENIZE_CHUNK, as documented.  The scanner's tokens do not
+ * depend on the size, only on it being large enough: a token longer than
+ * the buffer is cut from the bytes at hand, so they must hold whatever the
+ * cut keeps, and case folding may turn 3 bytes into 1 (U+212A KELVIN SIGN
+ * to 'k').  So the scanner reads W2V_TOKENIZE_SCAN_CHUNK + 4 x max_token
+ * bytes at a time: one buffer per reading thread, small enough to stay in
+ * the cache between the read and the scan.
+ */
+static size_t read_size(const w2v_tokenizer *t)
+{
+    return t->code ? W2V_TOKENIZE_CHUNK : W2V_TOKENIZE_SCAN_CHUNK + 4 * t->max_token;
+}
+
+/*
  * The read loop over at most limit bytes of fd.  Invariant: buf[0..have)
  * holds the unconsumed input, which starts at stream offset r->base (a
  * file offset: a range starts at its begin).  Each round fills the buffer,
@@ -792,7 +808,7 @@ static w2v_status fill(run *r, int fd, unsigned char *buf, size_t *have, size_t 
  */
 static w2v_status read_loop(run *r, int fd, unsigned char *buf, uint64_t limit)
 {
-    const size_t cap = W2V_TOKENIZE_CHUNK;
+    const size_t cap = read_size(r->tok);
     const uint64_t start = r->base;
     uint64_t left = limit;
     size_t have = 0;
@@ -894,7 +910,7 @@ static w2v_status tokenize_path(const w2v_tokenizer *tok, const char *path, uint
                            (unsigned long long)begin, strerror(e));
     }
     unsigned char *buf = NULL;
-    if (st == W2V_OK && !(buf = malloc(W2V_TOKENIZE_CHUNK)))
+    if (st == W2V_OK && !(buf = malloc(read_size(tok))))
         st = w2v_error_set(err, W2V_ERR_NOMEM, "%s: out of memory for the read buffer", what);
     if (st == W2V_OK) {
         run r;
