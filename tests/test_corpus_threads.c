@@ -87,12 +87,14 @@ static int same_corpus(const w2v_corpus *a, const w2v_corpus *b)
     return memcmp(a->ids, b->ids, a->len * sizeof *a->ids) == 0;
 }
 
-/* Read t with 1 thread and with 2..7, and hold them equal. */
-static void check(const text *t, const char *what)
+/* Read t with 1 thread and with 2..7, keeping words seen min_count times
+ * (the max_vocab most frequent, if not 0), and hold them equal. */
+static void check_cut(const text *t, const char *what, uint64_t min_count, size_t max_vocab)
 {
     const char *path = write_file(t);
     w2v_corpus_opts o = w2v_corpus_opts_default();
-    o.min_count = 2;
+    o.min_count = min_count;
+    o.max_vocab = max_vocab;
     w2v_corpus *one = NULL;
     T_OK(w2v_corpus_build(path, tok, &o, &one, NULL));
     if (!one)
@@ -114,6 +116,8 @@ static void check(const text *t, const char *what)
     w2v_corpus_free(one);
     unlink(path);
 }
+
+static void check(const text *t, const char *what) { check_cut(t, what, 2, 0); }
 
 int main(void)
 {
@@ -149,6 +153,11 @@ int main(void)
     words(&t, 250000, &seed);
     blanks(&t, 300000, '\t');
     check(&t, "long lines and blank runs");
+    /* Every word kept; few kept (most of the stream dropped, shares whose
+     * words all go); a vocabulary cut by size, ties included. */
+    check_cut(&t, "long lines, min-count 1", 1, 0);
+    check_cut(&t, "long lines, min-count 40", 40, 0);
+    check_cut(&t, "long lines, max-vocab 7", 1, 7);
 
     /* A blank run longer than the split's '\n' search, ending in '\n': a
      * cut inside it leaves that sentence end at the head of a share. */

@@ -70,6 +70,61 @@ static void test_growth_and_ties(void)
     w2v_vocab_free(v);
 }
 
+/* Merging the counting vocabularies of two halves gives the words, counts
+ * and first-seen ids of counting the whole, and a map from each half's ids;
+ * the merge makes the table grow, and a finalized vocabulary merges too. */
+static void test_merge(void)
+{
+    w2v_vocab *whole, *a, *b;
+    T_OK(w2v_vocab_create(&whole, NULL));
+    T_OK(w2v_vocab_create(&a, NULL));
+    T_OK(w2v_vocab_create(&b, NULL));
+    char w[32];
+    int added = 0;
+    uint32_t id;
+    for (int i = 0; i < 30000; i++) {
+        int k = (i * 7919) % 20011; /* words repeat within and across the halves */
+        snprintf(w, sizeof w, "m%d", k);
+        uint64_t n = 1 + (uint64_t)(i % 4);
+        added += w2v_vocab_add(whole, w, strlen(w), n, &id, NULL) == W2V_OK;
+        added += w2v_vocab_add(i < 12000 ? a : b, w, strlen(w), n, &id, NULL) == W2V_OK;
+    }
+    T_EQ(added, 60000);
+    uint32_t *map = malloc(w2v_vocab_size(b) * sizeof *map);
+    T_TRUE(map != NULL);
+    T_OK(w2v_vocab_merge(a, b, map, NULL));
+    T_EQ(w2v_vocab_size(a), w2v_vocab_size(whole));
+    T_EQ(w2v_vocab_total(a), w2v_vocab_total(whole));
+    int same = 0, mapped = 0;
+    for (id = 0; id < w2v_vocab_size(whole); id++)
+        same += !strcmp(w2v_vocab_word(a, id), w2v_vocab_word(whole, id)) &&
+                w2v_vocab_count(a, id) == w2v_vocab_count(whole, id);
+    for (id = 0; id < w2v_vocab_size(b); id++)
+        mapped += !strcmp(w2v_vocab_word(a, map[id]), w2v_vocab_word(b, id));
+    T_EQ(same, (int)w2v_vocab_size(whole));
+    T_EQ(mapped, (int)w2v_vocab_size(b));
+    T_EQ(w2v_vocab_find(a, "m5", 2), w2v_vocab_find(whole, "m5", 2));
+    free(map);
+    /* Into a finalized vocabulary: found words add up, new ones append. */
+    T_OK(w2v_vocab_finalize(whole, 2, 0, NULL, NULL));
+    w2v_vocab *c;
+    T_OK(w2v_vocab_create(&c, NULL));
+    add(c, "new", 5);
+    add(c, w2v_vocab_word(whole, 0), 1);
+    uint64_t top = w2v_vocab_count(whole, 0);
+    size_t n = w2v_vocab_size(whole);
+    uint32_t cmap[2];
+    T_OK(w2v_vocab_merge(whole, c, cmap, NULL));
+    T_EQ(cmap[0], n);
+    T_EQ(cmap[1], 0);
+    T_EQ(w2v_vocab_count(whole, 0), top + 1);
+    T_EQ(w2v_vocab_find(whole, "new", 3), n);
+    w2v_vocab_free(c);
+    w2v_vocab_free(whole);
+    w2v_vocab_free(a);
+    w2v_vocab_free(b);
+}
+
 static void test_bytes(void)
 {
     w2v_vocab *v;
@@ -128,6 +183,7 @@ int main(void)
 {
     test_counts_and_order();
     test_growth_and_ties();
+    test_merge();
     test_bytes();
     test_load();
     return T_DONE();

@@ -50,6 +50,18 @@ void w2v_vocab_free(w2v_vocab *v);
 w2v_status w2v_vocab_add(w2v_vocab *v, const char *word, size_t len, uint64_t count,
                          w2v_row *id, w2v_error *err);
 
+/*
+ * Add every word of src, with its count, to v in src's id order, as
+ * w2v_vocab_add would (counts add up, new words take the next ids), and
+ * write each src id's id in v to map[0..w2v_vocab_size(src)).  Merging the
+ * counting vocabularies of a file's parts in file order thus gives the same
+ * words, counts and first-seen order as counting the whole file.  Each
+ * word's stored hash is reused, so no byte of src is hashed again.
+ * @return W2V_OK; W2V_ERR_NOMEM; W2V_ERR_LIMIT (too many words); on failure
+ * the words before the failing one stay added.
+ */
+w2v_status w2v_vocab_merge(w2v_vocab *v, const w2v_vocab *src, w2v_row *map, w2v_error *err);
+
 /* Id of word[0..len), or W2V_VOCAB_NONE if absent. */
 w2v_row w2v_vocab_find(const w2v_vocab *v, const char *word, size_t len);
 

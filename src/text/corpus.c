@@ -163,15 +163,16 @@ static int on_token(void *user, const char *tok, size_t len)
 }
 
 /*
- * Map the stream ids[0..len) in place through map (indexed by the ids in
- * it; W2V_VOCAB_NONE drops the word, counted in *dropped), collapse
- * repeated sentence ends and remove those at either end.  Works on a
- * builder's buffer and on a finished corpus's (possibly mapped) array.
- * @return the new length.
+ * Append ids[0..len) mapped through map (indexed by the ids in it;
+ * W2V_VOCAB_NONE drops the word, counted in *dropped) to out[0..at),
+ * collapsing repeated sentence ends and dropping those at the start.  The
+ * rule looks only at what out already holds, so appending pieces one after
+ * another gives what one pass over their concatenation gives.  out may be
+ * ids itself (in place) when at is 0.  @return the new end of out.
  */
-static size_t remap_ids(uint32_t *ids, size_t len, const uint32_t *map, uint64_t *dropped)
+static size_t remap_append(uint32_t *out, size_t at, const uint32_t *ids, size_t len,
+                           const uint32_t *map, uint64_t *dropped)
 {
-    size_t out = 0;
     for (size_t i = 0; i < len; i++) {
         uint32_t id = ids[i];
         if (id != W2V_CORPUS_EOS) {
@@ -180,14 +181,30 @@ static size_t remap_ids(uint32_t *ids, size_t len, const uint32_t *map, uint64_t
                 (*dropped)++;
                 continue;
             }
-        } else if (out == 0 || ids[out - 1] == W2V_CORPUS_EOS) {
+        } else if (at == 0 || out[at - 1] == W2V_CORPUS_EOS) {
             continue;
         }
-        ids[out++] = id;
+        out[at++] = id;
     }
-    while (out > 0 && ids[out - 1] == W2V_CORPUS_EOS)
-        out--;
-    return out;
+    return at;
+}
+
+/* out[0..at) without the sentence ends at its end: @return the new length. */
+static size_t trim_ends(const uint32_t *out, size_t at)
+{
+    while (at > 0 && out[at - 1] == W2V_CORPUS_EOS)
+        at--;
+    return at;
+}
+
+/*
+ * Map the stream ids[0..len) in place through map (remap_append's rule) and
+ * remove the sentence ends at either end.  Works on a builder's buffer and
+ * on a finished corpus's (possibly mapped) array.  @return the new length.
+ */
+static size_t remap_ids(uint32_t *ids, size_t len, const uint32_t *map, uint64_t *dropped)
+{
+    return trim_ends(ids, remap_append(ids, 0, ids, len, map, dropped));
 }
 
 /* Word ids (entries other than sentence ends) in ids[0..len). */
@@ -401,6 +418,7 @@ typedef struct {
     w2v_corpus *c;
     edges edge;
     int ends_nl;     /* the range's last byte is '\n' (or the range is empty) */
+    size_t words;    /* distinct words it counted (its merge map's length) */
     w2v_status st;
     w2v_error err;
     pthread_t thread;
@@ -443,64 +461,77 @@ static int after_newline(int fd, uint64_t at)
 }
 
 /*
- * Merge the shares p[0..n) into b (a counting builder with its vocabulary):
- * words in share order, each share's ids mapped and appended.  Frees each
- * share's corpus once used.  @return W2V_OK or W2V_ERR_NOMEM (b->st).
+ * Join the shares p[0..n) into b (an empty counting builder) and finalize
+ * it, as finalize() does for one pass:
+ *   - vocabulary: share 0's becomes b's as it is (its words were seen
+ *     first, so their counting ids stay), the later shares' are merged into
+ *     it in file order, each freed once merged, and the whole is finalized;
+ *   - stream: each share's counting ids go through one map (the final map,
+ *     composed with the share's merge map for the later shares) and are
+ *     appended by remap_append, share 0's in place in its own array, the
+ *     others' with their pages released as they are copied.  So each id is
+ *     read and written once, and the stream is that of one pass.
+ * Frees each share's corpus once used.  @return W2V_OK; W2V_ERR_NOMEM;
+ * W2V_ERR_LIMIT (too many words).
  */
-static w2v_status join_parts(builder *b, part *p, unsigned n, w2v_tokenize_stats *stats,
-                             w2v_error *err)
+static w2v_status join_parts(builder *b, part *p, unsigned n, const w2v_corpus_opts *opts,
+                             w2v_tokenize_stats *stats, w2v_error *err)
 {
+    uint32_t **maps = calloc(n, sizeof *maps);
+    if (!maps)
+        return w2v_error_set(err, W2V_ERR_NOMEM, "%s: out of memory joining the shares",
+                             p[0].path);
+    w2v_status st = W2V_OK;
+    b->vocab = p[0].c->vocab;
+    p[0].c->vocab = NULL;
+    for (unsigned i = 1; i < n && !st; i++) {
+        w2v_corpus *c = p[i].c;
+        p[i].words = w2v_vocab_size(c->vocab);
+        maps[i] = malloc((p[i].words ? p[i].words : 1) * sizeof **maps);
+        st = maps[i] ? w2v_vocab_merge(b->vocab, c->vocab, maps[i], err)
+                     : w2v_error_set(err, W2V_ERR_NOMEM, "%s: out of memory merging "
+                                     "vocabularies", p[i].path);
+        w2v_vocab_free(c->vocab);
+        c->vocab = NULL;
+    }
+    if (!st)
+        st = w2v_vocab_finalize(b->vocab, opts->min_count, opts->max_vocab, &maps[0], err);
+    for (unsigned i = 1; i < n && !st; i++)
+        for (size_t id = 0; id < p[i].words; id++)
+            maps[i][id] = maps[0][maps[i][id]];
     size_t total = 0;
     for (unsigned i = 0; i < n; i++)
         total += p[i].c->len + 1;
-    w2v_status st = W2V_OK;
-    uint32_t *map = NULL;
+    if (!st) { /* share 0's array becomes the stream */
+        uint32_t *ids = realloc(p[0].c->ids, total * sizeof *ids);
+        if (ids) {
+            p[0].c->ids = NULL;
+            b->ids = ids;
+            b->cap = total;
+        } else {
+            st = w2v_error_set(err, W2V_ERR_NOMEM, "%s: out of memory joining the stream",
+                               p[0].path);
+        }
+    }
+    size_t at = 0;
     for (unsigned i = 0; i < n && !st; i++) {
         w2v_corpus *c = p[i].c;
-        size_t nw = w2v_vocab_size(c->vocab);
-        map = malloc((nw ? nw : 1) * sizeof *map);
-        if (!map) {
-            st = w2v_error_set(err, W2V_ERR_NOMEM, "%s: out of memory merging vocabularies",
-                               p[i].path);
-            break;
-        }
-        for (size_t id = 0; id < nw && !st; id++) {
-            const char *w = w2v_vocab_word(c->vocab, (uint32_t)id);
-            st = w2v_vocab_add(b->vocab, w, strlen(w), w2v_vocab_count(c->vocab, (uint32_t)id),
-                               &map[id], err);
-        }
-        if (st)
-            break;
+        const uint32_t *src = i == 0 ? b->ids : c->ids;
         /* The extra end call of a range that stops mid-line. */
         int extra = i + 1 < n && !p[i].ends_nl;
         size_t len = c->len;
         if (extra && p[i].edge.any_token && p[i].edge.tail == 1 && len > 0 &&
-            c->ids[len - 1] == W2V_CORPUS_EOS)
+            src[len - 1] == W2V_CORPUS_EOS)
             len--;
         uint64_t real_head = p[i].edge.head - (!p[i].edge.any_token && extra && p[i].edge.head);
-        if (i == 0) { /* share 0's array becomes the stream */
-            uint32_t *ids = realloc(c->ids, total * sizeof *ids);
-            if (!ids) {
-                st = w2v_error_set(err, W2V_ERR_NOMEM, "%s: out of memory joining the "
-                                   "stream", p[i].path);
-                break;
-            }
-            c->ids = NULL;
-            b->ids = ids;
-            b->cap = total;
-            for (size_t k = 0; k < len; k++)
-                if (ids[k] != W2V_CORPUS_EOS)
-                    ids[k] = map[ids[k]];
-            b->len = len;
+        if (real_head && at > 0 && b->ids[at - 1] != W2V_CORPUS_EOS)
+            b->ids[at++] = W2V_CORPUS_EOS;
+        if (i == 0) {
+            at = remap_append(b->ids, at, src, len, maps[0], &b->dropped);
         } else {
-            if (real_head)
-                b->ids[b->len++] = W2V_CORPUS_EOS;
             for (size_t k0 = 0; k0 < len; k0 += JOIN_BLOCK) {
                 size_t k1 = len - k0 < JOIN_BLOCK ? len : k0 + JOIN_BLOCK;
-                for (size_t k = k0; k < k1; k++) {
-                    uint32_t id = c->ids[k];
-                    b->ids[b->len++] = id == W2V_CORPUS_EOS ? id : map[id];
-                }
+                at = remap_append(b->ids, at, src + k0, k1 - k0, maps[i], &b->dropped);
                 release_pages(c->ids, k1);
             }
         }
@@ -508,12 +539,13 @@ static w2v_status join_parts(builder *b, part *p, unsigned n, w2v_tokenize_stats
         stats->tokens += c->tok.tokens;
         stats->sentences += c->tok.sentences - (uint64_t)(extra && c->tok.bytes > 0);
         stats->overlong += c->tok.overlong;
-        free(map);
-        map = NULL;
         w2v_corpus_free(c);
         p[i].c = NULL;
     }
-    free(map);
+    b->len = trim_ends(b->ids, at);
+    for (unsigned i = 0; i < n; i++)
+        free(maps[i]);
+    free(maps);
     return st;
 }
 
@@ -571,12 +603,11 @@ static w2v_status build_parallel(const char *path, const w2v_tokenizer *tok,
     if (ok) {
         builder b = {.counting = 1, .name = path, .fd = -1, .line = 1};
         w2v_corpus *c = calloc(1, sizeof *c);
-        st = c ? w2v_vocab_create(&b.vocab, err)
-               : w2v_error_set(err, W2V_ERR_NOMEM, "corpus: out of memory");
+        st = c ? W2V_OK : w2v_error_set(err, W2V_ERR_NOMEM, "corpus: out of memory");
         if (!st)
-            st = join_parts(&b, p, n, &c->tok, err);
+            st = join_parts(&b, p, n, opts, &c->tok, err);
         if (!st)
-            st = finalize(&b, path, opts, c, err);
+            st = check_nonempty(&b, path, opts, c, err);
         if (!st) {
             uint32_t *shrunk = realloc(b.ids, (b.len ? b.len : 1) * sizeof *b.ids);
             c->ids = shrunk ? shrunk : b.ids;

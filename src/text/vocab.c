@@ -148,13 +148,10 @@ static int rebuild_table(w2v_vocab *v, size_t nslots)
     return 0;
 }
 
-w2v_status w2v_vocab_add(w2v_vocab *v, const char *word, size_t len, uint64_t count,
-                         w2v_row *id, w2v_error *err)
+/* w2v_vocab_add for a word whose hash h is known (len already checked). */
+static w2v_status add_hashed(w2v_vocab *v, const char *word, size_t len, uint64_t h,
+                             uint64_t count, w2v_row *id, w2v_error *err)
 {
-    if (len == 0 || len > W2V_VOCAB_MAX_WORD_BYTES)
-        return w2v_error_set(err, W2V_ERR_LIMIT, "vocabulary: word of %zu bytes (limit %d)",
-                             len, W2V_VOCAB_MAX_WORD_BYTES);
-    uint64_t h = hash_bytes(word, len);
     size_t slot = probe(v, word, len, h);
     uint32_t s = v->slots[slot];
     if (s) {
@@ -188,6 +185,33 @@ w2v_status w2v_vocab_add(w2v_vocab *v, const char *word, size_t len, uint64_t co
     v->total = v->total > UINT64_MAX - count ? UINT64_MAX : v->total + count;
     if (v->n * 2 > v->nslots && rebuild_table(v, v->nslots * 2) != 0)
         return w2v_error_set(err, W2V_ERR_NOMEM, "vocabulary: out of memory");
+    return W2V_OK;
+}
+
+w2v_status w2v_vocab_add(w2v_vocab *v, const char *word, size_t len, uint64_t count,
+                         w2v_row *id, w2v_error *err)
+{
+    if (len == 0 || len > W2V_VOCAB_MAX_WORD_BYTES)
+        return w2v_error_set(err, W2V_ERR_LIMIT, "vocabulary: word of %zu bytes (limit %d)",
+                             len, W2V_VOCAB_MAX_WORD_BYTES);
+    return add_hashed(v, word, len, hash_bytes(word, len), count, id, err);
+}
+
+/* How many words ahead the merge asks for the table slot it will probe:
+ * enough to cover a memory latency at ~100 ns a word, few enough that the
+ * lines are still in cache when their word comes. */
+#define MERGE_PREFETCH 8
+
+w2v_status w2v_vocab_merge(w2v_vocab *v, const w2v_vocab *src, w2v_row *map, w2v_error *err)
+{
+    for (size_t id = 0; id < src->n; id++) {
+        if (id + MERGE_PREFETCH < src->n)
+            __builtin_prefetch(&v->slots[src->e[id + MERGE_PREFETCH].hash & (v->nslots - 1)]);
+        const entry *e = &src->e[id];
+        w2v_status st = add_hashed(v, e->word, e->len, e->hash, e->count, &map[id], err);
+        if (st)
+            return st;
+    }
     return W2V_OK;
 }
 
