@@ -82,7 +82,7 @@ typedef struct {
 /* Scratch floats each step kernel needs. */
 #define W2V_SG_STEP_SCRATCH(D) (D)
 #define W2V_CBOW_STEP_SCRATCH(D) (2 * (D))
-#define W2V_SG_HS_BATCH_SCRATCH(C, L, D) ((C) * ((D) + (L) + 2 * (C)))
+#define W2V_SG_HS_BATCH_SCRATCH(C, L, D) ((C) * ((D) + (L) + 8 + 2 * (C)))
 
 /*
  * Hierarchical softmax, accumulate: for j < L, with b_j = (code >> j) & 1,

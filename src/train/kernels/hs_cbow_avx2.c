@@ -254,60 +254,73 @@ AVX2 void w2v_cbow_step_avx2(float *const *x, size_t C, const w2v_out_rows *out,
  *   per context c in order: s_cj = S_cj + sum_{c'<c} G_c'j K_c'c, G_cj = alpha (l_j - sigma(s_cj))
  *   M_cc' = sum_j G_cj G_c'j (c' < c)
  *   dX = G P + M X,  P += G^T X,  X += dX.
- * Scratch: dX (C x D), G (C x L), K (C x C), M (C x C).
+ * Scratch: dX (C x D), G (C x Lp), K (C x C), M (C x C).  G's rows are
+ * padded with zeros to Lp, a whole number of vectors, so the loops over a
+ * path are vector loops with no scalar tail, and the zeros add nothing to
+ * the dot products M is made of.
  */
 AVX2 void w2v_sg_hs_batch_avx2(float *const *x, size_t C, float *const *path, uint64_t code,
                                size_t L, size_t D, float alpha, float *scratch, double *loss)
 {
-    float *dx = scratch, *g = dx + C * D, *k = g + C * L, *mm = k + C * C;
-    float lab[W2V_HUFFMAN_MAX_L];
-    for (size_t j = 0; j < L; j++)
-        lab[j] = (float)(1u - ((code >> j) & 1u));
+    const size_t Lp = (L + 7) & ~(size_t)7;
+    float *dx = scratch, *g = dx + C * D, *k = g + C * Lp, *mm = k + C * C;
+    float lab[W2V_HUFFMAN_MAX_L + 8];
+    for (size_t j = 0; j < Lp; j++)
+        lab[j] = j < L ? (float)(1u - ((code >> j) & 1u)) : 0.0f;
+    for (size_t c = 0; c < C; c++)
+        for (size_t j = L; j < Lp; j++)
+            g[c * Lp + j] = 0.0f;
+    /* lanes of the last vector of a path that hold a node */
+    const __m256 tail = _mm256_castsi256_ps(_mm256_cmpgt_epi32(
+        _mm256_set1_epi32((int)(L - (Lp - 8))), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7)));
     size_t c = 0;
     for (; c + 2 <= C; c += 2)
-        scores_pair(x[c], x[c + 1], path, L, D, g + c * L, g + (c + 1) * L);
+        scores_pair(x[c], x[c + 1], path, L, D, g + c * Lp, g + (c + 1) * Lp);
     if (c < C)
-        scores(x[c], path, L, D, g + c * L);
-    for (c = 0; c + 1 < C; c++)
-        scores(x[c], x + c + 1, C - c - 1, D, k + c * C + c + 1);
+        scores(x[c], path, L, D, g + c * Lp);
+    for (c = 0; c + 2 <= C; c += 2) { /* K, two rows against the later ones per pass */
+        k[c * C + c + 1] = dot(x[c], x[c + 1], D);
+        if (c + 2 < C)
+            scores_pair(x[c], x[c + 1], x + c + 2, C - c - 2, D, k + c * C + c + 2,
+                        k + (c + 1) * C + c + 2);
+    }
     __m256 va = _mm256_set1_ps(alpha);
     for (c = 0; c < C; c++) {
-        float *gc = g + c * L;
+        float *gc = g + c * Lp;
         for (size_t e = 0; e < c; e++) { /* earlier contexts moved the path rows */
-            float kec = k[e * C + c];
-            const float *ge = g + e * L;
-            for (size_t j = 0; j < L; j++)
-                gc[j] += ge[j] * kec;
+            __m256 kec = _mm256_set1_ps(k[e * C + c]);
+            const float *ge = g + e * Lp;
+            for (size_t j = 0; j < Lp; j += 8)
+                _mm256_storeu_ps(gc + j, _mm256_fmadd_ps(_mm256_loadu_ps(ge + j), kec,
+                                                         _mm256_loadu_ps(gc + j)));
         }
         for (size_t j = 0; loss && j < L; j++)
             *loss += w2v_neg_log_sigmoid(lab[j] > 0.0f ? gc[j] : -gc[j]);
-        size_t j = 0;
-        for (; j + 8 <= L; j += 8) {
+        for (size_t j = 0; j < Lp; j += 8) {
             __m256 sg = sigmoid8(_mm256_loadu_ps(gc + j));
-            _mm256_storeu_ps(gc + j, _mm256_mul_ps(va, _mm256_sub_ps(_mm256_loadu_ps(lab + j), sg)));
+            __m256 gj = _mm256_mul_ps(va, _mm256_sub_ps(_mm256_loadu_ps(lab + j), sg));
+            _mm256_storeu_ps(gc + j, j + 8 == Lp ? _mm256_and_ps(gj, tail) : gj);
         }
-        for (; j < L; j++)
-            gc[j] = alpha * (lab[j] - w2v_sigmoid(gc[j]));
         for (size_t e = 0; e < c; e++) {
-            const float *ge = g + e * L;
-            float a = 0.0f;
-            for (size_t i = 0; i < L; i++)
-                a += gc[i] * ge[i];
-            mm[c * C + e] = a;
+            const float *ge = g + e * Lp;
+            __m256 a = _mm256_setzero_ps();
+            for (size_t j = 0; j < Lp; j += 8)
+                a = _mm256_fmadd_ps(_mm256_loadu_ps(gc + j), _mm256_loadu_ps(ge + j), a);
+            mm[c * C + e] = w2v_hsum8(a);
         }
     }
     for (c = 0; c + 2 <= C; c += 2)
-        combine2(dx + c * D, dx + (c + 1) * D, NULL, NULL, path, g + c * L, g + (c + 1) * L, 1,
-                 L, D);
+        combine2(dx + c * D, dx + (c + 1) * D, NULL, NULL, path, g + c * Lp, g + (c + 1) * Lp,
+                 1, L, D);
     if (c < C)
-        combine(dx + c * D, NULL, path, g + c * L, 1, L, D);
+        combine(dx + c * D, NULL, path, g + c * Lp, 1, L, D);
     for (c = 1; c < C; c++) /* + M X: the path rows as the earlier contexts left them */
         combine(dx + c * D, dx + c * D, x, mm + c * C, 1, c, D);
     size_t j = 0;
     for (; j + 2 <= L; j += 2)
-        combine2(path[j], path[j + 1], path[j], path[j + 1], x, g + j, g + j + 1, L, C, D);
+        combine2(path[j], path[j + 1], path[j], path[j + 1], x, g + j, g + j + 1, Lp, C, D);
     if (j < L)
-        combine(path[j], path[j], x, g + j, L, C, D);
+        combine(path[j], path[j], x, g + j, Lp, C, D);
     for (c = 0; c < C; c++)
         add_to(x[c], dx + c * D, D);
 }
