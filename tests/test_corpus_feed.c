@@ -22,16 +22,21 @@ static uint64_t rng_next(uint64_t *s)
     return *s;
 }
 
-/* Lines of 0..12 words over ~200 types, blank lines included. */
+/* Lines of 0..12 words over ~200 types, blank lines included; one word in
+ * 40 is 44..67 bytes long, either side of the length the reader copies to
+ * hold a token back (corpus.c, AHEAD_BYTES). */
 static char *make_text(size_t lines, uint64_t seed, size_t *len)
 {
-    size_t cap = lines * 12 * 8 + 16, n = 0;
+    size_t cap = lines * 12 * 72 + 16, n = 0;
     char *s = malloc(cap);
     for (size_t l = 0; l < lines; l++) {
         unsigned words = (unsigned)(rng_next(&seed) % 13);
-        for (unsigned k = 0; k < words; k++)
-            n += (size_t)snprintf(s + n, cap - n, "%sw%u", k ? " " : "",
-                                  (unsigned)(rng_next(&seed) % 7 * (rng_next(&seed) % 30)));
+        for (unsigned k = 0; k < words; k++) {
+            unsigned type = (unsigned)(rng_next(&seed) % 7 * (rng_next(&seed) % 30));
+            int pad = rng_next(&seed) % 40 == 0 ? 40 + (int)(type % 24) : 0;
+            n += (size_t)snprintf(s + n, cap - n, "%sw%u%.*s", k ? " " : "", type, pad,
+                                  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx");
+        }
         s[n++] = '\n';
     }
     *len = n;
@@ -155,6 +160,19 @@ static void test_errors(void)
     T_TRUE(strstr(err.msg, "sents:2:") != NULL);
     T_TRUE(w2v_corpus_feed_finish(f, &c, &err) != W2V_OK);
     T_TRUE(c == NULL);
+    /* read from text, a NUL byte in a token of line 2000 (after many held
+     * back), named at its line, as the feed names it */
+    size_t len;
+    char *text = make_text(2500, 3, &len);
+    size_t at = 0;
+    for (int line = 1; line < 2000; at++)
+        line += text[at] == '\n';
+    memcpy(text + at, "a\0b ", 4);
+    c = NULL;
+    T_TRUE(w2v_corpus_build_mem(text, len, "held", tok, &o, &c, &err) != W2V_OK);
+    T_TRUE(c == NULL);
+    T_CHECK(strstr(err.msg, "held:2000:") != NULL, "message: %s", err.msg);
+    free(text);
     /* abandoned after some tokens, also after spilling: nothing leaks */
     o.spill_bytes = 64;
     T_OK(w2v_corpus_feed_create("gone", &o, &f, &err));

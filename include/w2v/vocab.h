@@ -65,6 +65,23 @@ w2v_status w2v_vocab_merge(w2v_vocab *v, const w2v_vocab *src, w2v_row *map, w2v
 /* Id of word[0..len), or W2V_VOCAB_NONE if absent. */
 w2v_row w2v_vocab_find(const w2v_vocab *v, const char *word, size_t len);
 
+/*
+ * Lookups in a stream.  A lookup is three dependent loads (table slot,
+ * entry, word bytes), each a likely cache miss beyond the frequent words.
+ * A reader that holds its words back a little can ask for them ahead:
+ * hash a word when it arrives (w2v_vocab_hash), call w2v_vocab_prefetch
+ * with stage 0 at once (the slot), stage 1 some words later (reads the
+ * slot, asks for the entry), stage 2 later still (asks for the bytes), then
+ * add or find it with its hash.  Prefetching is a hint: the results are
+ * those of w2v_vocab_add and w2v_vocab_find, whatever came in between.
+ */
+uint64_t w2v_vocab_hash(const char *word, size_t len);
+void w2v_vocab_prefetch(const w2v_vocab *v, uint64_t h, unsigned stage);
+/* w2v_vocab_add and w2v_vocab_find for a word whose w2v_vocab_hash is h. */
+w2v_status w2v_vocab_add_hashed(w2v_vocab *v, const char *word, size_t len, uint64_t h,
+                                uint64_t count, w2v_row *id, w2v_error *err);
+w2v_row w2v_vocab_find_hashed(const w2v_vocab *v, const char *word, size_t len, uint64_t h);
+
 size_t w2v_vocab_size(const w2v_vocab *v);
 const char *w2v_vocab_word(const w2v_vocab *v, w2v_row id);  /* NUL-terminated */
 uint64_t w2v_vocab_count(const w2v_vocab *v, w2v_row id);

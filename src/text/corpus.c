@@ -18,6 +18,11 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* Tokens the reader holds back, and the longest it copies to do so (longer
+ * ones, rare, are taken at once after the held ones): see on_token. */
+#define AHEAD 16
+#define AHEAD_BYTES 52
+
 typedef struct {
     w2v_vocab *vocab;
     int counting;       /* 1: intern and count; 0: look up in a fixed vocabulary */
@@ -37,6 +42,12 @@ typedef struct {
     w2v_status st;      /* first failure inside the callback */
     w2v_error cb_err;   /* its message: the tokenizer overwrites the caller's
                            error with "stopped by the callback" */
+    struct held {       /* the tokenizer's tokens not yet taken (see on_token) */
+        uint64_t h;     /* w2v_vocab_hash of the token */
+        uint32_t len;   /* 0: a sentence end */
+        char s[AHEAD_BYTES];
+    } held[AHEAD];
+    unsigned first, nheld; /* held[first] is the oldest; nheld of them */
 } builder;
 
 /* Write n entries to the spill file; on failure set b->st. */
@@ -128,9 +139,11 @@ static int map_spilled(builder *b)
     return 0;
 }
 
-static int on_token(void *user, const char *tok, size_t len)
+/* Take one token (NULL: a sentence end) whose w2v_vocab_hash is h into
+ * the stream: intern or look it up, push its id.  @return 0, or -1 with
+ * b->st set (the callback's "stop"). */
+static int take(builder *b, const char *tok, size_t len, uint64_t h)
 {
-    builder *b = user;
     if (!tok) { /* sentence end: collapse repeats, none at the start */
         b->line++; /* every '\n' is one, so this counts lines */
         b->eos_run++;
@@ -144,7 +157,7 @@ static int on_token(void *user, const char *tok, size_t len)
     b->eos_run = 0;
     uint32_t id;
     if (b->counting) {
-        b->st = w2v_vocab_add(b->vocab, tok, len, 1, &id, &b->cb_err);
+        b->st = w2v_vocab_add_hashed(b->vocab, tok, len, h, 1, &id, &b->cb_err);
         if (b->st) { /* a NUL byte, a token over the vocabulary's length limit */
             char why[W2V_ERROR_MSG_MAX];
             memcpy(why, b->cb_err.msg, sizeof why);
@@ -153,13 +166,62 @@ static int on_token(void *user, const char *tok, size_t len)
             return -1;
         }
     } else {
-        id = w2v_vocab_find(b->vocab, tok, len);
+        id = w2v_vocab_find_hashed(b->vocab, tok, len, h);
         if (id == W2V_VOCAB_NONE) {
             b->dropped++;
             return 0;
         }
     }
     return push(b, id);
+}
+
+/*
+ * The tokenizer's callback.  Looking a token up in the vocabulary is three
+ * dependent loads that miss the cache for all but the frequent words, so
+ * the reader holds the last AHEAD tokens back (copied: the tokenizer's
+ * buffer moves on) and asks for their table slot, entry and bytes in three
+ * stages as they age (w2v_vocab_prefetch); a token is taken when it is
+ * the oldest.  Order, and so every id, count and message, is that of
+ * taking each token at once.  A token longer than AHEAD_BYTES is taken
+ * at once after the held ones.  drain() takes the rest at the end.
+ */
+static int drain(builder *b)
+{
+    for (; b->nheld; b->nheld--, b->first = (b->first + 1) % AHEAD) {
+        const struct held *t = &b->held[b->first];
+        if (take(b, t->len ? t->s : NULL, t->len, t->h) != 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int on_token(void *user, const char *tok, size_t len)
+{
+    builder *b = user;
+    uint64_t h = tok ? w2v_vocab_hash(tok, len) : 0;
+    if (tok && len > AHEAD_BYTES)
+        return drain(b) != 0 ? -1 : take(b, tok, len, h);
+    if (b->nheld == AHEAD) {
+        const struct held *t = &b->held[b->first];
+        if (take(b, t->len ? t->s : NULL, t->len, t->h) != 0)
+            return -1;
+        b->first = (b->first + 1) % AHEAD;
+        b->nheld--;
+    }
+    struct held *t = &b->held[(b->first + b->nheld++) % AHEAD];
+    t->h = h;
+    t->len = (uint32_t)len;
+    if (tok) {
+        memcpy(t->s, tok, len);
+        w2v_vocab_prefetch(b->vocab, h, 0);
+    }
+    /* the entries of tokens 6 old, the bytes of tokens 12 old */
+    for (unsigned stage = 1, age = 6; stage <= 2 && b->nheld > age; stage++, age += 6) {
+        const struct held *o = &b->held[(b->first + b->nheld - 1 - age) % AHEAD];
+        if (o->len)
+            w2v_vocab_prefetch(b->vocab, o->h, stage);
+    }
+    return 0;
 }
 
 /*
@@ -253,6 +315,8 @@ static w2v_status read_input(builder *b, const char *path, const char *text, siz
     } else {
         st = w2v_tokenize_file(tok, path, on_token, b, stats, err);
     }
+    if (!st)
+        (void)drain(b); /* a failure sets b->st */
     if (b->st) { /* the callback's own error beats "interrupted" */
         st = b->st;
         if (err)
@@ -730,7 +794,7 @@ w2v_status w2v_corpus_feed_token(w2v_corpus_feed *f, const char *tok, size_t len
         f->c->tok.tokens++;
     else
         f->c->tok.sentences++;
-    if (on_token(&f->b, tok, len) == 0)
+    if (take(&f->b, tok, len, tok ? w2v_vocab_hash(tok, len) : 0) == 0)
         return W2V_OK;
     f->st = f->b.st;
     f->failed = f->b.cb_err;
@@ -746,7 +810,7 @@ w2v_status w2v_corpus_feed_finish(w2v_corpus_feed *f, w2v_corpus **out, w2v_erro
     if (st && err)
         *err = f->failed;
     if (!st && f->b.len > 0 && f->b.last != W2V_CORPUS_EOS)
-        on_token(&f->b, NULL, 0); /* the end ends the last sentence */
+        take(&f->b, NULL, 0, 0); /* the end ends the last sentence */
     if (!st && f->b.st) {
         st = f->b.st;
         if (err)

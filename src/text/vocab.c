@@ -191,22 +191,22 @@ static w2v_status add_hashed(w2v_vocab *v, const char *word, size_t len, uint64_
 w2v_status w2v_vocab_add(w2v_vocab *v, const char *word, size_t len, uint64_t count,
                          w2v_row *id, w2v_error *err)
 {
-    if (len == 0 || len > W2V_VOCAB_MAX_WORD_BYTES)
-        return w2v_error_set(err, W2V_ERR_LIMIT, "vocabulary: word of %zu bytes (limit %d)",
-                             len, W2V_VOCAB_MAX_WORD_BYTES);
-    return add_hashed(v, word, len, hash_bytes(word, len), count, id, err);
+    return w2v_vocab_add_hashed(v, word, len, hash_bytes(word, len), count, id, err);
 }
 
-/* How many words ahead the merge asks for the table slot it will probe:
- * enough to cover a memory latency at ~100 ns a word, few enough that the
- * lines are still in cache when their word comes. */
+/* How many words ahead the merge asks for the table slot it will probe (and
+ * half as many for the entry): enough to cover a memory latency at ~100 ns
+ * a word, few enough that the lines are still in cache when their word
+ * comes. */
 #define MERGE_PREFETCH 8
 
 w2v_status w2v_vocab_merge(w2v_vocab *v, const w2v_vocab *src, w2v_row *map, w2v_error *err)
 {
     for (size_t id = 0; id < src->n; id++) {
         if (id + MERGE_PREFETCH < src->n)
-            __builtin_prefetch(&v->slots[src->e[id + MERGE_PREFETCH].hash & (v->nslots - 1)]);
+            w2v_vocab_prefetch(v, src->e[id + MERGE_PREFETCH].hash, 0);
+        if (id + MERGE_PREFETCH / 2 < src->n)
+            w2v_vocab_prefetch(v, src->e[id + MERGE_PREFETCH / 2].hash, 1);
         const entry *e = &src->e[id];
         w2v_status st = add_hashed(v, e->word, e->len, e->hash, e->count, &map[id], err);
         if (st)
@@ -219,7 +219,49 @@ w2v_row w2v_vocab_find(const w2v_vocab *v, const char *word, size_t len)
 {
     if (len == 0 || len > W2V_VOCAB_MAX_WORD_BYTES)
         return W2V_VOCAB_NONE;
-    uint32_t s = v->slots[probe(v, word, len, hash_bytes(word, len))];
+    return w2v_vocab_find_hashed(v, word, len, hash_bytes(word, len));
+}
+
+/*
+ * A lookup is three dependent loads: the slot, the entry it names, the
+ * word's bytes.  Beyond the most frequent words each can miss the cache,
+ * and a reader that interns one token after another waits for all three in
+ * turn (the vocabulary was most of the reading time).  A reader that holds
+ * its tokens back a little can ask for them ahead, one load per stage, so
+ * each is in cache when the next stage or the lookup needs it.
+ */
+uint64_t w2v_vocab_hash(const char *word, size_t len) { return hash_bytes(word, len); }
+
+void w2v_vocab_prefetch(const w2v_vocab *v, uint64_t h, unsigned stage)
+{
+    const uint32_t *slot = &v->slots[(size_t)h & (v->nslots - 1)];
+    if (stage == 0) {
+        __builtin_prefetch(slot);
+        return;
+    }
+    if (*slot == 0)
+        return;
+    const entry *e = &v->e[*slot - 1];
+    if (stage == 1)
+        __builtin_prefetch(e);
+    else if (e->hash == h)
+        __builtin_prefetch(e->word);
+}
+
+w2v_status w2v_vocab_add_hashed(w2v_vocab *v, const char *word, size_t len, uint64_t h,
+                                uint64_t count, w2v_row *id, w2v_error *err)
+{
+    if (len == 0 || len > W2V_VOCAB_MAX_WORD_BYTES)
+        return w2v_error_set(err, W2V_ERR_LIMIT, "vocabulary: word of %zu bytes (limit %d)",
+                             len, W2V_VOCAB_MAX_WORD_BYTES);
+    return add_hashed(v, word, len, h, count, id, err);
+}
+
+w2v_row w2v_vocab_find_hashed(const w2v_vocab *v, const char *word, size_t len, uint64_t h)
+{
+    if (len == 0 || len > W2V_VOCAB_MAX_WORD_BYTES)
+        return W2V_VOCAB_NONE;
+    uint32_t s = v->slots[probe(v, word, len, h)];
     return s ? s - 1 : W2V_VOCAB_NONE;
 }
 
