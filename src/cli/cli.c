@@ -124,6 +124,21 @@ const cli_flag *cli_flag_take(const char *prog, const cli_flag *flags, size_t n,
     return cli_flag_set(prog, f, arg, argv[++*i]) == 0 ? f : NULL;
 }
 
+const cli_flag *cli_take_option(const char *prog, void (*usage)(FILE *), const cli_flag *flags,
+                                size_t n, int argc, char **argv, int *i)
+{
+    const char *a = argv[*i];
+    if (cli_is_help(a)) {
+        usage(stdout);
+        exit(0);
+    }
+    if (cli_is_version(a)) {
+        cli_print_version(prog);
+        exit(0);
+    }
+    return cli_flag_take(prog, flags, n, a + 1 + (a[1] == '-'), argc, argv, i);
+}
+
 int cli_is_help(const char *arg)
 {
     return !strcmp(arg, "-h") || !strcmp(arg, "-help") || !strcmp(arg, "--help");

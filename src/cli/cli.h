@@ -16,6 +16,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* Parse all of s as a number within [lo, hi]; 0 on success, -1 otherwise. */
 int cli_parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
@@ -53,6 +54,13 @@ int cli_flag_set(const char *prog, const cli_flag *f, const char *arg, const cha
  * after printing why not (unknown option, missing or bad value). */
 const cli_flag *cli_flag_take(const char *prog, const cli_flag *flags, size_t n,
                               const char *name, int argc, char **argv, int *i);
+
+/* The option argv[*i] ("-name" or "--name") of a program with usage text
+ * usage: -h/--help prints it to stdout and exits 0, --version prints the
+ * version and exits 0, anything else is cli_flag_take's.  @return the flag
+ * taken, or NULL after printing why not. */
+const cli_flag *cli_take_option(const char *prog, void (*usage)(FILE *), const cli_flag *flags,
+                                size_t n, int argc, char **argv, int *i);
 
 /* The options every program has, whatever its other flags:
  * -h, -help, --help and -version, --version. */

@@ -94,14 +94,8 @@ static int parse_args(int argc, char **argv, options *o)
             }
         } else if (!strcmp(a, "--")) {
             only_words = 1;
-        } else if (cli_is_help(a)) {
-            usage(stdout);
-            return 0;
-        } else if (cli_is_version(a)) {
-            cli_print_version(prog);
-            return 0;
-        } else if (!cli_flag_take(prog, flags, sizeof flags / sizeof *flags,
-                                  a + 1 + (a[1] == '-'), argc, argv, &i)) {
+        } else if (!cli_take_option(prog, usage, flags, sizeof flags / sizeof *flags, argc,
+                                    argv, &i)) {
             return 2;
         }
     }

@@ -103,16 +103,7 @@ static int parse_args(int argc, char **argv, options *o)
             o->corpus = a;
             continue;
         }
-        const char *name = a + 1 + (a[1] == '-');
-        if (cli_is_help(a)) {
-            usage(stdout);
-            exit(0);
-        }
-        if (cli_is_version(a)) {
-            cli_print_version(PROG);
-            exit(0);
-        }
-        if (!cli_flag_take(PROG, flags, sizeof flags / sizeof *flags, name, argc, argv, &i))
+        if (!cli_take_option(PROG, usage, flags, sizeof flags / sizeof *flags, argc, argv, &i))
             return -1;
     }
     if (!o->corpus) {

@@ -103,17 +103,8 @@ static int parse_args(int argc, char **argv, options *o)
             words_only = 1;
             continue;
         }
-        const char *name = a + 1 + (a[1] == '-');
-        if (cli_is_help(a)) {
-            usage(stdout);
-            exit(0);
-        }
-        if (cli_is_version(a)) {
-            cli_print_version(PROG);
-            exit(0);
-        }
-        const cli_flag *f = cli_flag_take(PROG, flags, sizeof flags / sizeof *flags, name,
-                                          argc, argv, &i);
+        const cli_flag *f = cli_take_option(PROG, usage, flags, sizeof flags / sizeof *flags,
+                                            argc, argv, &i);
         if (!f) {
             free(args);
             return -1;
