@@ -5,6 +5,10 @@
  * counting vocabulary and counting ids wait for the merged vocabulary of
  * all shares, and w2v_corpus_finish then applies the very same rewrite
  * (remap_ids) that a single build applies after w2v_vocab_finalize.
+ *
+ * Tokens from the tokenizer are taken a few behind (on_token): the
+ * vocabulary's lookups, not the tokenizer, were most of the reading time,
+ * and holding tokens back lets their cache lines be asked for ahead.
  */
 #include "w2v/corpus.h"
 
@@ -18,8 +22,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Tokens the reader holds back, and the longest it copies to do so (longer
- * ones, rare, are taken at once after the held ones): see on_token. */
+/* Tokens the reader holds back (see on_token), and the longest it copies to
+ * do so: 52 bytes make a held token one 64-byte line, and longer ones, rare,
+ * are taken at once after the held ones. */
 #define AHEAD 16
 #define AHEAD_BYTES 52
 
