@@ -190,13 +190,19 @@ static int take(builder *b, const char *tok, size_t len, uint64_t h)
  * taking each token at once.  A token longer than AHEAD_BYTES is taken
  * at once after the held ones.  drain() takes the rest at the end.
  */
+static int take_oldest(builder *b)
+{
+    const struct held *t = &b->held[b->first];
+    b->first = (b->first + 1) % AHEAD;
+    b->nheld--;
+    return take(b, t->len ? t->s : NULL, t->len, t->h);
+}
+
 static int drain(builder *b)
 {
-    for (; b->nheld; b->nheld--, b->first = (b->first + 1) % AHEAD) {
-        const struct held *t = &b->held[b->first];
-        if (take(b, t->len ? t->s : NULL, t->len, t->h) != 0)
+    while (b->nheld)
+        if (take_oldest(b) != 0)
             return -1;
-    }
     return 0;
 }
 
@@ -206,13 +212,8 @@ static int on_token(void *user, const char *tok, size_t len)
     uint64_t h = tok ? w2v_vocab_hash(tok, len) : 0;
     if (tok && len > AHEAD_BYTES)
         return drain(b) != 0 ? -1 : take(b, tok, len, h);
-    if (b->nheld == AHEAD) {
-        const struct held *t = &b->held[b->first];
-        if (take(b, t->len ? t->s : NULL, t->len, t->h) != 0)
-            return -1;
-        b->first = (b->first + 1) % AHEAD;
-        b->nheld--;
-    }
+    if (b->nheld == AHEAD && take_oldest(b) != 0)
+        return -1;
     struct held *t = &b->held[(b->first + b->nheld++) % AHEAD];
     t->h = h;
     t->len = (uint32_t)len;
