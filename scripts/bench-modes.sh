@@ -18,6 +18,14 @@
 #   BENCH_LOCK=FILE               take flock(1) on FILE around every timed
 #                                 run (so timings on a shared machine do not
 #                                 overlap); unset: no lock
+#   PROBE=1                       before and after every timed run, ask
+#                                 scripts/probe-cores.c where the host runs
+#                                 CPUs 0 and 1 (3 rounds each): a run is "near"
+#                                 when they shared an L3 both times, "far" when
+#                                 they did not, "mixed" otherwise; far halves
+#                                 w2v's two-thread runs (performance-profile.md,
+#                                 section 12), so the summary then gives the
+#                                 ratios per placement too
 #
 # Prints one line per run (wall s, CPU s = user + sys, words/s = corpus words
 # / wall of the whole process, analogy %) and per mode min / median / max of
@@ -45,13 +53,27 @@ if [ -z "$c_bin" ] || [ ! -x "$c_bin" ]; then
     c_bin=
 fi
 words=$(wc -w < "$corpus")
+if [ -n "${PROBE:-}" ]; then
+    cc -O2 -std=c11 -o "$work/probe-cores" scripts/probe-cores.c -pthread
+fi
+# far rounds of 3: near (0), far (3) or mixed
+placement() {
+    [ -n "${PROBE:-}" ] || { echo -; return; }
+    local far
+    far=$("$work/probe-cores" 3 | sed -n 's/.*far (line over [0-9]* ns) in \([0-9]*\) of.*/\1/p')
+    case $far in 0) echo near ;; 3) echo far ;; *) echo mixed ;; esac
+}
 lock() { if [ -n "${BENCH_LOCK:-}" ]; then flock "$BENCH_LOCK" "$@"; else "$@"; fi; }
 
 # run SYSTEM MODE RUN CMD... -> prints "wall cpu accuracy" and logs a line
 run() {
     local sys=$1 mode=$2 r=$3 vec=$work/$1-$2-$3.bin; shift 3
+    local before after place
+    before=$(placement)
     lock /usr/bin/time -f "%e %U %S" -o "$work/time" "$@" -output "$vec" > "$work/$sys-$mode.log" 2>&1 ||
         { echo "$sys $mode failed: see $work/$sys-$mode.log" >&2; exit 1; }
+    after=$(placement)
+    place=$([ "$before" = "$after" ] && echo "$before" || echo mixed)
     local wall user sys_t acc=n/a
     read -r wall user sys_t < "$work/time"
     if [ -n "$an" ]; then
@@ -61,9 +83,10 @@ run() {
     rm -f "$vec"
     local cpu
     cpu=$(awk -v u="$user" -v s="$sys_t" 'BEGIN { printf "%.1f", u + s }')
-    printf '%-10s %-8s run %d: %7.1f s wall %7.1f s CPU %6.0fk words/s  analogy %s %%\n' \
-        "$sys" "$mode" "$r" "$wall" "$cpu" "$(awk -v w="$words" -v t="$wall" 'BEGIN { print w / t / 1e3 }')" "$acc" >&2
-    echo "$sys $mode $r $wall $cpu $acc" >> "$work/results"
+    printf '%-10s %-8s run %d: %7.1f s wall %7.1f s CPU %6.0fk words/s  analogy %s %%  %s\n' \
+        "$sys" "$mode" "$r" "$wall" "$cpu" "$(awk -v w="$words" -v t="$wall" 'BEGIN { print w / t / 1e3 }')" "$acc" \
+        "$([ "$place" = - ] || echo "placement $place")" >&2
+    echo "$sys $mode $r $wall $cpu $acc $place" >> "$work/results"
 }
 
 : > "$work/results"
@@ -95,7 +118,7 @@ function mmm(key, what,   n, i, a) {
     return sprintf(what == "acc" ? "%.2f / %.2f / %.2f" : "%.1f / %.1f / %.1f", a[1], med(a, n), a[n])
 }
 { key = $1 SUBSEP $2; n = ++cnt[key]; v[key, "wall", n] = $4; v[key, "cpu", n] = $5; v[key, "acc", n] = $6
-  wall[$1, $2, $3] = $4
+  wall[$1, $2, $3] = $4; place[$1, $2, $3] = $7
   if (!($2 in seen)) { seen[$2] = 1; order[++nm] = $2 }
   if (!($1 in sseen)) { sseen[$1] = 1; sys[++ns] = $1 } }
 END {
@@ -111,6 +134,25 @@ END {
             sort(ratio, n)
             rs = sys[s] == "w2v-train" || n == 0 ? "" : sprintf("%.2fx (%.2f-%.2f)", med(ratio, n), ratio[1], ratio[n])
             printf "%-8s %-10s %-22s %-22s %-22s %s\n", mode, sys[s], mmm(key, "wall"), mmm(key, "cpu"), mmm(key, "acc"), rs
+        }
+    }
+    # with PROBE: the ratios to each peer again, split by where w2v-train ran
+    for (m = 1; m <= nm; m++) {
+        mode = order[m]
+        for (s = 1; s <= ns; s++) {
+            if (sys[s] == "w2v-train") continue
+            split("near far mixed", pl, " ")
+            for (p = 1; p <= 3; p++) {
+                n = 0; runs_s = ""
+                for (r = 1; (("w2v-train", mode, r) in wall); r++)
+                    if ((sys[s], mode, r) in wall && place["w2v-train", mode, r] == pl[p]) {
+                        ratio[++n] = wall[sys[s], mode, r] / wall["w2v-train", mode, r]
+                        runs_s = runs_s sprintf(" %.1f", wall["w2v-train", mode, r])
+                    }
+                if (!n) continue
+                sort(ratio, n)
+                printf "%-8s %-10s w2v-train placed %-5s: %d pairs, %.2fx (%.2f-%.2f); w2v-train wall s:%s\n", mode, sys[s], pl[p], n, med(ratio, n), ratio[1], ratio[n], runs_s
+            }
         }
     }
 }' "$work/results"
