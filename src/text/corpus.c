@@ -15,6 +15,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -231,16 +233,23 @@ static int on_token(void *user, const char *tok, size_t len)
 }
 
 /*
- * Append ids[0..len) mapped through map (indexed by the ids in it;
- * W2V_VOCAB_NONE drops the word, counted in *dropped) to out[0..at),
- * collapsing repeated sentence ends and dropping those at the start.  The
- * rule looks only at what out already holds, so appending pieces one after
- * another gives what one pass over their concatenation gives.  out may be
- * ids itself (in place) when at is 0.  @return the new end of out.
+ * Map ids[0..len) through map (indexed by the ids in it; W2V_VOCAB_NONE
+ * drops the word, counted in *dropped) into out, collapsing repeated
+ * sentence ends.  after_end says whether what precedes the piece ends with
+ * a sentence end: 1 at the start of a stream, where leading ends are
+ * dropped; with 0 the piece keeps at most one leading end, for the caller
+ * to keep or drop where it joins the piece to what comes before.  The rule
+ * looks only at the entry before, so pieces remapped apart and joined that
+ * way give what one pass over their concatenation gives.  out may be ids
+ * itself (in place).  @return the entries written; *words += the words
+ * among them.
  */
-static size_t remap_append(uint32_t *out, size_t at, const uint32_t *ids, size_t len,
-                           const uint32_t *map, uint64_t *dropped)
+static size_t remap_run(uint32_t *out, const uint32_t *ids, size_t len, const uint32_t *map,
+                        int after_end, uint64_t *dropped, uint64_t *words)
 {
+    size_t at = 0;
+    uint64_t kept = 0;
+    int last_end = after_end;
     for (size_t i = 0; i < len; i++) {
         uint32_t id = ids[i];
         if (id != W2V_CORPUS_EOS) {
@@ -249,11 +258,16 @@ static size_t remap_append(uint32_t *out, size_t at, const uint32_t *ids, size_t
                 (*dropped)++;
                 continue;
             }
-        } else if (at == 0 || out[at - 1] == W2V_CORPUS_EOS) {
+            kept++;
+            last_end = 0;
+        } else if (last_end) {
             continue;
+        } else {
+            last_end = 1;
         }
         out[at++] = id;
     }
+    *words += kept;
     return at;
 }
 
@@ -266,13 +280,14 @@ static size_t trim_ends(const uint32_t *out, size_t at)
 }
 
 /*
- * Map the stream ids[0..len) in place through map (remap_append's rule) and
+ * Map the stream ids[0..len) in place through map (remap_run's rule) and
  * remove the sentence ends at either end.  Works on a builder's buffer and
  * on a finished corpus's (possibly mapped) array.  @return the new length.
  */
 static size_t remap_ids(uint32_t *ids, size_t len, const uint32_t *map, uint64_t *dropped)
 {
-    return trim_ends(ids, remap_append(ids, 0, ids, len, map, dropped));
+    uint64_t words = 0;
+    return trim_ends(ids, remap_run(ids, ids, len, map, 1, dropped, &words));
 }
 
 /* Word ids (entries other than sentence ends) in ids[0..len). */
@@ -501,8 +516,10 @@ static void *read_part(void *arg)
     return NULL;
 }
 
-/* Entries a share hands to the joined stream between two releases. */
-#define JOIN_BLOCK ((size_t)1 << 18)
+/* Entries of a share copied to the joined stream as one piece of work, its
+ * pages released after: 256 KiB, small enough that the threads share a
+ * copy evenly and that it never holds much twice. */
+#define JOIN_BLOCK ((size_t)1 << 16)
 
 /*
  * Give the pages of ids[0..n) that lie wholly inside it back to the kernel:
@@ -530,27 +547,108 @@ static int after_newline(int fd, uint64_t at)
     return ch == '\n';
 }
 
+/* Run fn(arg + i * size) for i < n: i = 0 on this thread, the others on
+ * threads of their own, or on this one after it where a thread cannot
+ * start (the work is the same either way, only slower). */
+static void run_all(void *(*fn)(void *), void *arg, size_t size, unsigned n)
+{
+    pthread_t *t = n > 1 ? malloc((n - 1) * sizeof *t) : NULL;
+    unsigned started = 0;
+    while (t && started + 1 < n &&
+           pthread_create(&t[started], NULL, fn, (char *)arg + (started + 1) * size) == 0)
+        started++;
+    fn(arg);
+    for (unsigned i = started + 1; i < n; i++)
+        fn((char *)arg + i * size);
+    for (unsigned i = 0; i < started; i++)
+        pthread_join(t[i], NULL);
+    free(t);
+}
+
+/* One share's stream remapped in place through its composed map. */
+typedef struct {
+    uint32_t *ids;
+    size_t len;      /* entries to remap; then the entries it holds */
+    const uint32_t *map;
+    int after_end;   /* remap_run's: 1 for the first share only */
+    uint64_t dropped, words;
+} remap_job;
+
+static void *remap_share(void *arg)
+{
+    remap_job *j = arg;
+    j->len = remap_run(j->ids, j->ids, j->len, j->map, j->after_end, &j->dropped, &j->words);
+    return NULL;
+}
+
+/* The later shares' pieces, copied into the joined stream block by block
+ * by every thread, each taking the next block: the copy's time is mostly
+ * first touches of the stream's fresh pages, which the threads then take
+ * in parallel.  A block's source pages are released once copied, so the
+ * copy does not hold a share and its copy at once. */
+typedef struct {
+    const uint32_t *src; /* the piece (after a dropped leading end) */
+    uint32_t *base;      /* the share's array, for releasing its pages */
+    size_t len, at;      /* entries, and where they go in the stream */
+} piece;
+
+typedef struct {
+    uint32_t *dst;
+    const piece *pc;
+    unsigned n;          /* pieces */
+    size_t blocks;       /* JOIN_BLOCK blocks over all pieces */
+    atomic_size_t next;  /* the next block to copy */
+} copy_job;
+
+static void *copy_blocks(void *arg)
+{
+    copy_job *j = *(copy_job **)arg;
+    for (size_t blk; (blk = atomic_fetch_add(&j->next, 1)) < j->blocks;) {
+        unsigned i = 0;
+        size_t first = 0, nb;
+        for (; i < j->n; i++, first += nb) {
+            nb = (j->pc[i].len + JOIN_BLOCK - 1) / JOIN_BLOCK;
+            if (blk < first + nb)
+                break;
+        }
+        const piece *pc = &j->pc[i];
+        size_t k0 = (blk - first) * JOIN_BLOCK;
+        size_t k = pc->len - k0 < JOIN_BLOCK ? pc->len - k0 : JOIN_BLOCK;
+        memcpy(j->dst + pc->at + k0, pc->src + k0, k * sizeof *pc->src);
+        release_pages((uint32_t *)(uintptr_t)(pc->src + k0), k);
+    }
+    return NULL;
+}
+
 /*
  * Join the shares p[0..n) into b (an empty counting builder) and finalize
  * it, as finalize() does for one pass:
  *   - vocabulary: share 0's becomes b's as it is (its words were seen
  *     first, so their counting ids stay), the later shares' are merged into
  *     it in file order, each freed once merged, and the whole is finalized;
- *   - stream: each share's counting ids go through one map (the final map,
- *     composed with the share's merge map for the later shares) and are
- *     appended by remap_append, share 0's in place in its own array, the
- *     others' with their pages released as they are copied.  So each id is
- *     read and written once, and the stream is that of one pass.
- * Frees each share's corpus once used.  @return W2V_OK; W2V_ERR_NOMEM;
- * W2V_ERR_LIMIT (too many words).
+ *   - stream: share 0's array, grown, becomes the stream.  Every share's
+ *     counting ids go through one map (the final map, composed with the
+ *     share's merge map for the later shares), each share in place on a
+ *     thread of its own (remap_run, the later ones keeping a leading
+ *     sentence end); then the later shares are copied after share 0 on all
+ *     threads, with a sentence end between two shares exactly where one
+ *     pass puts one.  So the stream is that of one pass.
+ * *words receives the stream's words.  Frees each share's corpus once used.
+ * @return W2V_OK; W2V_ERR_NOMEM; W2V_ERR_LIMIT (too many words).
  */
 static w2v_status join_parts(builder *b, part *p, unsigned n, const w2v_corpus_opts *opts,
-                             w2v_tokenize_stats *stats, w2v_error *err)
+                             w2v_tokenize_stats *stats, uint64_t *words, w2v_error *err)
 {
     uint32_t **maps = calloc(n, sizeof *maps);
-    if (!maps)
+    remap_job *rj = calloc(n, sizeof *rj);
+    piece *pc = calloc(n, sizeof *pc);
+    if (!maps || !rj || !pc) {
+        free(maps);
+        free(rj);
+        free(pc);
         return w2v_error_set(err, W2V_ERR_NOMEM, "%s: out of memory joining the shares",
                              p[0].path);
+    }
     w2v_status st = W2V_OK;
     b->vocab = p[0].c->vocab;
     p[0].c->vocab = NULL;
@@ -575,7 +673,7 @@ static w2v_status join_parts(builder *b, part *p, unsigned n, const w2v_corpus_o
     if (!st) { /* share 0's array becomes the stream */
         uint32_t *ids = realloc(p[0].c->ids, total * sizeof *ids);
         if (ids) {
-            p[0].c->ids = NULL;
+            p[0].c->ids = ids;
             b->ids = ids;
             b->cap = total;
         } else {
@@ -583,39 +681,69 @@ static w2v_status join_parts(builder *b, part *p, unsigned n, const w2v_corpus_o
                                p[0].path);
         }
     }
-    size_t at = 0;
     for (unsigned i = 0; i < n && !st; i++) {
-        w2v_corpus *c = p[i].c;
-        const uint32_t *src = i == 0 ? b->ids : c->ids;
+        const w2v_corpus *c = p[i].c;
         /* The extra end call of a range that stops mid-line. */
         int extra = i + 1 < n && !p[i].ends_nl;
         size_t len = c->len;
         if (extra && p[i].edge.any_token && p[i].edge.tail == 1 && len > 0 &&
-            src[len - 1] == W2V_CORPUS_EOS)
+            c->ids[len - 1] == W2V_CORPUS_EOS)
             len--;
+        rj[i] = (remap_job){.ids = c->ids, .len = len, .map = maps[i], .after_end = i == 0};
+    }
+    if (!st)
+        run_all(remap_share, rj, sizeof *rj, n);
+    /* Where each piece goes, with the sentence end between two shares, and
+     * a piece's leading end dropped after one (or at the very start). */
+    size_t at = 0;
+    uint32_t last = W2V_CORPUS_EOS;
+    for (unsigned i = 0; i < n && !st; i++) {
+        const w2v_corpus *c = p[i].c;
+        int extra = i + 1 < n && !p[i].ends_nl;
         uint64_t real_head = p[i].edge.head - (!p[i].edge.any_token && extra && p[i].edge.head);
-        if (real_head && at > 0 && b->ids[at - 1] != W2V_CORPUS_EOS)
-            b->ids[at++] = W2V_CORPUS_EOS;
-        if (i == 0) {
-            at = remap_append(b->ids, at, src, len, maps[0], &b->dropped);
-        } else {
-            for (size_t k0 = 0; k0 < len; k0 += JOIN_BLOCK) {
-                size_t k1 = len - k0 < JOIN_BLOCK ? len : k0 + JOIN_BLOCK;
-                at = remap_append(b->ids, at, src + k0, k1 - k0, maps[i], &b->dropped);
-                release_pages(c->ids, k1);
-            }
-        }
+        if (i > 0 && real_head && at > 0 && last != W2V_CORPUS_EOS)
+            b->ids[at++] = last = W2V_CORPUS_EOS;
+        size_t skip = rj[i].len > 0 && rj[i].ids[0] == W2V_CORPUS_EOS &&
+                      (at == 0 || last == W2V_CORPUS_EOS);
+        pc[i] = (piece){.src = c->ids + skip, .base = c->ids, .len = rj[i].len - skip, .at = at};
+        at += pc[i].len;
+        if (pc[i].len)
+            last = pc[i].src[pc[i].len - 1];
+        b->dropped += rj[i].dropped;
+        *words += rj[i].words;
+    }
+    if (!st && n > 1) {
+        copy_job cj = {.dst = b->ids, .pc = pc + 1, .n = n - 1};
+        for (unsigned i = 1; i < n; i++)
+            cj.blocks += (pc[i].len + JOIN_BLOCK - 1) / JOIN_BLOCK;
+        atomic_init(&cj.next, 0);
+        copy_job **arg = malloc(n * sizeof *arg);
+        for (unsigned i = 0; arg && i < n; i++)
+            arg[i] = &cj;
+        if (arg)
+            run_all(copy_blocks, arg, sizeof *arg, n);
+        else
+            copy_blocks(&(copy_job *){&cj});
+        free(arg);
+    }
+    for (unsigned i = 0; i < n; i++) {
+        w2v_corpus *c = p[i].c;
+        int extra = i + 1 < n && !p[i].ends_nl;
         stats->bytes += c->tok.bytes;
         stats->tokens += c->tok.tokens;
         stats->sentences += c->tok.sentences - (uint64_t)(extra && c->tok.bytes > 0);
         stats->overlong += c->tok.overlong;
+        if (c->ids == b->ids)
+            c->ids = NULL; /* share 0's array is the stream now */
         w2v_corpus_free(c);
         p[i].c = NULL;
     }
-    b->len = trim_ends(b->ids, at);
+    b->len = st ? 0 : trim_ends(b->ids, at);
     for (unsigned i = 0; i < n; i++)
         free(maps[i]);
     free(maps);
+    free(rj);
+    free(pc);
     return st;
 }
 
@@ -674,8 +802,9 @@ static w2v_status build_parallel(const char *path, const w2v_tokenizer *tok,
         builder b = {.counting = 1, .name = path, .fd = -1, .line = 1};
         w2v_corpus *c = calloc(1, sizeof *c);
         st = c ? W2V_OK : w2v_error_set(err, W2V_ERR_NOMEM, "corpus: out of memory");
+        uint64_t words = 0;
         if (!st)
-            st = join_parts(&b, p, n, opts, &c->tok, err);
+            st = join_parts(&b, p, n, opts, &c->tok, &words, err);
         if (!st)
             st = check_nonempty(&b, path, opts, c, err);
         if (!st) {
@@ -684,7 +813,7 @@ static w2v_status build_parallel(const char *path, const w2v_tokenizer *tok,
             c->len = b.len;
             c->vocab = b.vocab;
             c->dropped = b.dropped;
-            c->words = count_words(c->ids, c->len);
+            c->words = words;
             *out = c;
         } else {
             w2v_vocab_free(b.vocab);
