@@ -424,6 +424,10 @@ def _log_accuracy(section):
 _UNSUPPORTED = object()
 
 
+_NO_CONTINUE = ("continuing training is not supported from Python; train once on all "
+                "the text, or use w2v-train -continue MODEL (docs/continue.md)")
+
+
 class Word2Vec:
     """Train word vectors with libw2v; gensim 4's Word2Vec constructor.
 
@@ -523,9 +527,14 @@ class Word2Vec:
             "skip-gram" if self.sg else "CBOW", self.vector_size,
             "%d words" % len(self.wv) if self.wv is not None else "untrained")
 
-    def build_vocab(self, corpus_iterable=None, corpus_file=None, **kwargs):
+    def build_vocab(self, corpus_iterable=None, corpus_file=None, update=False, **kwargs):
         """gensim's two-step start (build_vocab, then train): the corpus is
-        remembered here and read, counted and trained in one pass by train()."""
+        remembered here and read, counted and trained in one pass by train().
+        update=True (gensim's way to continue training on new text) raises
+        NotImplementedError: a continued run here would start from new
+        vectors and quietly lose what was learnt."""
+        if update:
+            raise NotImplementedError(_NO_CONTINUE)
         if (corpus_iterable is None) == (corpus_file is None):
             raise TypeError("give corpus_iterable or corpus_file")
         self._source = (corpus_iterable, corpus_file)
@@ -533,12 +542,16 @@ class Word2Vec:
     def train(self, corpus_iterable=None, corpus_file=None, total_examples=None,
               total_words=None, epochs=None, **kwargs):
         """Read the corpus (or the one given to build_vocab), build the
-        vocabulary and train; model.wv holds the result.  Training again
-        starts from new vectors (w2v does not continue a trained model)."""
+        vocabulary and train; model.wv holds the result.  Training a trained
+        model again starts from new vectors (w2v's Python module does not
+        continue a model: w2v-train -continue does), with a warning."""
         if corpus_iterable is None and corpus_file is None:
             if self._source is None:
                 raise TypeError("give sentences/corpus_iterable or corpus_file")
             corpus_iterable, corpus_file = self._source
+        if self.wv is not None:
+            warnings.warn("train() on a trained model starts from new vectors: " + _NO_CONTINUE,
+                          stacklevel=2)
         if epochs is not None:
             self.epochs = epochs
         if "start_alpha" in kwargs:

@@ -129,6 +129,21 @@ def test_sentences_equal_corpus_file(corpus):
     assert d.wv.vectors.tobytes() == a.wv.vectors.tobytes()
 
 
+def test_no_silent_restart(corpus):
+    """gensim continues a trained model (build_vocab(update=True), then
+    train); w2v's Python module cannot, and says so rather than quietly
+    training new vectors on the new text alone."""
+    path, lines = corpus
+    m = w2v.Word2Vec(sentences=lines, workers=1, **SMALL)
+    first = m.wv
+    with pytest.raises(NotImplementedError, match="w2v-train -continue"):
+        m.build_vocab(lines[:100], update=True)
+    assert m.wv is first  # left as it was
+    with pytest.warns(UserWarning, match="starts from new vectors"):
+        m.train(lines, total_examples=len(lines), epochs=SMALL["epochs"])
+    assert m.wv.vectors.tobytes() == first.vectors.tobytes()  # same seed, same text
+
+
 def test_vectors_are_library_memory(corpus):
     path, lines = corpus
     m = w2v.Word2Vec(sentences=lines, workers=1, **SMALL)
