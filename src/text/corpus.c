@@ -547,8 +547,9 @@ static int after_newline(int fd, uint64_t at)
     return ch == '\n';
 }
 
-/* Run fn(arg + i * size) for i < n: i = 0 on this thread, the others on
- * threads of their own, or on this one after it where a thread cannot
+/* Run fn(arg + i * size) for i < n (size 0: fn(arg) n times, for work that
+ * the calls share out among themselves): i = 0 on this thread, the others
+ * on threads of their own, or on this one after it where a thread cannot
  * start (the work is the same either way, only slower). */
 static void run_all(void *(*fn)(void *), void *arg, size_t size, unsigned n)
 {
@@ -587,8 +588,8 @@ static void *remap_share(void *arg)
  * in parallel.  A block's source pages are released once copied, so the
  * copy does not hold a share and its copy at once. */
 typedef struct {
-    const uint32_t *src; /* the piece (after a dropped leading end) */
-    uint32_t *base;      /* the share's array, for releasing its pages */
+    uint32_t *src;       /* the piece, in its share's array (after a dropped
+                            leading end) */
     size_t len, at;      /* entries, and where they go in the stream */
 } piece;
 
@@ -602,7 +603,7 @@ typedef struct {
 
 static void *copy_blocks(void *arg)
 {
-    copy_job *j = *(copy_job **)arg;
+    copy_job *j = arg;
     for (size_t blk; (blk = atomic_fetch_add(&j->next, 1)) < j->blocks;) {
         unsigned i = 0;
         size_t first = 0, nb;
@@ -615,7 +616,7 @@ static void *copy_blocks(void *arg)
         size_t k0 = (blk - first) * JOIN_BLOCK;
         size_t k = pc->len - k0 < JOIN_BLOCK ? pc->len - k0 : JOIN_BLOCK;
         memcpy(j->dst + pc->at + k0, pc->src + k0, k * sizeof *pc->src);
-        release_pages((uint32_t *)(uintptr_t)(pc->src + k0), k);
+        release_pages(pc->src + k0, k);
     }
     return NULL;
 }
@@ -705,7 +706,7 @@ static w2v_status join_parts(builder *b, part *p, unsigned n, const w2v_corpus_o
             b->ids[at++] = last = W2V_CORPUS_EOS;
         size_t skip = rj[i].len > 0 && rj[i].ids[0] == W2V_CORPUS_EOS &&
                       (at == 0 || last == W2V_CORPUS_EOS);
-        pc[i] = (piece){.src = c->ids + skip, .base = c->ids, .len = rj[i].len - skip, .at = at};
+        pc[i] = (piece){.src = c->ids + skip, .len = rj[i].len - skip, .at = at};
         at += pc[i].len;
         if (pc[i].len)
             last = pc[i].src[pc[i].len - 1];
@@ -717,14 +718,7 @@ static w2v_status join_parts(builder *b, part *p, unsigned n, const w2v_corpus_o
         for (unsigned i = 1; i < n; i++)
             cj.blocks += (pc[i].len + JOIN_BLOCK - 1) / JOIN_BLOCK;
         atomic_init(&cj.next, 0);
-        copy_job **arg = malloc(n * sizeof *arg);
-        for (unsigned i = 0; arg && i < n; i++)
-            arg[i] = &cj;
-        if (arg)
-            run_all(copy_blocks, arg, sizeof *arg, n);
-        else
-            copy_blocks(&(copy_job *){&cj});
-        free(arg);
+        run_all(copy_blocks, &cj, 0, n);
     }
     for (unsigned i = 0; i < n; i++) {
         w2v_corpus *c = p[i].c;
