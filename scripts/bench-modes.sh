@@ -18,14 +18,15 @@
 #   BENCH_LOCK=FILE               take flock(1) on FILE around every timed
 #                                 run (so timings on a shared machine do not
 #                                 overlap); unset: no lock
-#   PROBE=1                       before and after every timed run, ask
-#                                 scripts/probe-cores.c where the host runs
-#                                 CPUs 0 and 1 (3 rounds each): a run is "near"
-#                                 when they shared an L3 both times, "far" when
-#                                 they did not, "mixed" otherwise; far halves
-#                                 w2v's two-thread runs (performance-profile.md,
-#                                 section 12), so the summary then gives the
-#                                 ratios per placement too
+#   PROBE=1                       watch where the host runs CPUs 0 and 1
+#                                 through every timed run (scripts/probe-cores.c
+#                                 watch: a cache line's hand-over time every
+#                                 0.1 s): a run is "near" when under 10 % of its
+#                                 samples were far (over 100 ns: two L3s), "far"
+#                                 when over 90 % were, "mixed" otherwise; far
+#                                 halves w2v's two-thread runs
+#                                 (performance-profile.md, section 12), so the
+#                                 summary then gives the ratios per placement too
 #
 # Prints one line per run (wall s, CPU s = user + sys, words/s = corpus words
 # / wall of the whole process, analogy %) and per mode min / median / max of
@@ -55,25 +56,28 @@ fi
 words=$(wc -w < "$corpus")
 if [ -n "${PROBE:-}" ]; then
     cc -O2 -std=c11 -o "$work/probe-cores" scripts/probe-cores.c -pthread
+    "$work/probe-cores" watch 864000 > "$work/watch.log" &
+    watcher=$!
+    trap 'kill "$watcher" 2>/dev/null' EXIT
 fi
-# far rounds of 3: near (0), far (3) or mixed
+# placement FROM TO (unix times) -> "near|far|mixed FAR/SAMPLES", or "-"
 placement() {
     [ -n "${PROBE:-}" ] || { echo -; return; }
-    local far
-    far=$("$work/probe-cores" 3 | sed -n 's/.*far (line over [0-9]* ns) in \([0-9]*\) of.*/\1/p')
-    case $far in 0) echo near ;; 3) echo far ;; *) echo mixed ;; esac
+    awk -v a="$1" -v b="$2" '$1 >= a && $1 <= b { n++; if ($2 > 100) far++ }
+        END { p = "mixed"
+              if (n == 0) p = "-"; else if (far < 0.1 * n) p = "near"; else if (far > 0.9 * n) p = "far"
+              printf "%s %d/%d\n", p, far, n }' "$work/watch.log"
 }
 lock() { if [ -n "${BENCH_LOCK:-}" ]; then flock "$BENCH_LOCK" "$@"; else "$@"; fi; }
 
 # run SYSTEM MODE RUN CMD... -> prints "wall cpu accuracy" and logs a line
 run() {
     local sys=$1 mode=$2 r=$3 vec=$work/$1-$2-$3.bin; shift 3
-    local before after place
-    before=$(placement)
+    local start place samples
+    start=$(date +%s.%N)
     lock /usr/bin/time -f "%e %U %S" -o "$work/time" "$@" -output "$vec" > "$work/$sys-$mode.log" 2>&1 ||
         { echo "$sys $mode failed: see $work/$sys-$mode.log" >&2; exit 1; }
-    after=$(placement)
-    place=$([ "$before" = "$after" ] && echo "$before" || echo mixed)
+    read -r place samples <<< "$(placement "$start" "$(date +%s.%N)")"
     local wall user sys_t acc=n/a
     read -r wall user sys_t < "$work/time"
     if [ -n "$an" ]; then
@@ -85,7 +89,7 @@ run() {
     cpu=$(awk -v u="$user" -v s="$sys_t" 'BEGIN { printf "%.1f", u + s }')
     printf '%-10s %-8s run %d: %7.1f s wall %7.1f s CPU %6.0fk words/s  analogy %s %%  %s\n' \
         "$sys" "$mode" "$r" "$wall" "$cpu" "$(awk -v w="$words" -v t="$wall" 'BEGIN { print w / t / 1e3 }')" "$acc" \
-        "$([ "$place" = - ] || echo "placement $place")" >&2
+        "$([ "$place" = - ] || echo "placement $place ($samples samples far)")" >&2
     echo "$sys $mode $r $wall $cpu $acc $place" >> "$work/results"
 }
 

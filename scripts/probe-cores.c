@@ -24,9 +24,13 @@
  * summary gives how often each was seen.
  *
  *   scripts/probe-cores.sh [ROUNDS] [CPU_A CPU_B]     (defaults 60, 0 1)
+ *   scripts/probe-cores.sh watch SECONDS [CPU_A CPU_B]
  *
- * A round takes about a quarter of a second.  It measures the machine, not
- * w2v, and links nothing of it.
+ * A round takes about a quarter of a second and keeps both CPUs busy.
+ * "watch" is for beside a run: it only times the line, 2,000 hand-overs
+ * (about 0.1-0.4 ms) every 0.1 s, and prints "UNIX_TIME NS" per sample, so
+ * that a benchmark can tell which part of a run was far (bench-modes.sh,
+ * PROBE=1).  It measures the machine, not w2v, and links nothing of it.
  */
 #define _GNU_SOURCE
 #include <immintrin.h>
@@ -35,6 +39,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #define FMA_ITERS 20000000L   /* x 10 chains x 16 flops: ~0.03 s a CPU */
@@ -177,8 +182,96 @@ static int both(job *a, job *b)
     return 0;
 }
 
+/* watch: the second CPU's side sleeps between samples, woken per sample. */
+typedef struct {
+    bounce *b;
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    long asked;  /* samples asked for (under mu) */
+    int stop;
+} watcher;
+
+#define WATCH_WARM 200L
+#define WATCH_BOUNCES 2000L
+
+static void *watch_b(void *arg)
+{
+    watcher *w = arg;
+    pin(w->b->cpu_b);
+    for (long done = 0;; done++) {
+        pthread_mutex_lock(&w->mu);
+        while (w->asked == done && !w->stop)
+            pthread_cond_wait(&w->cv, &w->mu);
+        int stop = w->stop;
+        pthread_mutex_unlock(&w->mu);
+        if (stop)
+            return NULL;
+        for (long i = 0; i < WATCH_WARM + WATCH_BOUNCES; i++) {
+            while (atomic_load_explicit(&w->b->count, memory_order_acquire) != 2 * i + 1)
+                ;
+            atomic_store_explicit(&w->b->count, 2 * i + 2, memory_order_release);
+        }
+    }
+}
+
+static int watch(double seconds, int ca, int cb)
+{
+    watcher w = {.b = aligned_alloc(64, sizeof *w.b)};
+    if (!w.b)
+        return 1;
+    w.b->cpu_b = cb;
+    pthread_mutex_init(&w.mu, NULL);
+    pthread_cond_init(&w.cv, NULL);
+    pin(ca);
+    pthread_t t;
+    if (pthread_create(&t, NULL, watch_b, &w) != 0) {
+        fprintf(stderr, "probe-cores: cannot start a thread\n");
+        return 1;
+    }
+    for (double end = now() + seconds; now() < end;) {
+        atomic_store(&w.b->count, 0);
+        pthread_mutex_lock(&w.mu);
+        w.asked++;
+        pthread_cond_signal(&w.cv);
+        pthread_mutex_unlock(&w.mu);
+        double t0 = 0; /* after the warm-up: the other side is awake */
+        for (long i = 0; i < WATCH_WARM + WATCH_BOUNCES; i++) {
+            if (i == WATCH_WARM)
+                t0 = now();
+            while (atomic_load_explicit(&w.b->count, memory_order_acquire) != 2 * i)
+                ;
+            atomic_store_explicit(&w.b->count, 2 * i + 1, memory_order_release);
+        }
+        double ns = (now() - t0) / (2.0 * WATCH_BOUNCES) * 1e9;
+        while (atomic_load_explicit(&w.b->count, memory_order_acquire) !=
+               2 * (WATCH_WARM + WATCH_BOUNCES))
+            ;
+        struct timespec real;
+        clock_gettime(CLOCK_REALTIME, &real);
+        printf("%.3f %.0f\n", (double)real.tv_sec + (double)real.tv_nsec * 1e-9, ns);
+        fflush(stdout);
+        nanosleep(&(struct timespec){.tv_nsec = 100000000}, NULL);
+    }
+    pthread_mutex_lock(&w.mu);
+    w.stop = 1;
+    pthread_cond_signal(&w.cv);
+    pthread_mutex_unlock(&w.mu);
+    pthread_join(t, NULL);
+    free(w.b);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 2 && !strcmp(argv[1], "watch")) {
+        double seconds = atof(argv[2]);
+        int ca = argc > 4 ? atoi(argv[3]) : 0, cb = argc > 4 ? atoi(argv[4]) : 1;
+        if (!(seconds > 0) || ca < 0 || cb < 0 || ca == cb) {
+            fprintf(stderr, "usage: probe-cores watch SECONDS [CPU_A CPU_B]\n");
+            return 2;
+        }
+        return watch(seconds, ca, cb);
+    }
     int rounds = argc > 1 ? atoi(argv[1]) : 60;
     int ca = argc > 3 ? atoi(argv[2]) : 0, cb = argc > 3 ? atoi(argv[3]) : 1;
     if (rounds < 1 || ca < 0 || cb < 0 || ca == cb) {

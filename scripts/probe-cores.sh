@@ -6,6 +6,8 @@
 # "smt" when they share one core's vector units. "far" halves two-thread w2v
 # runs (docs/performance-profile.md, section 12).
 #   scripts/probe-cores.sh [ROUNDS] [CPU_A CPU_B]     (defaults 60, 0 1)
+#   scripts/probe-cores.sh watch SECONDS [CPU_A CPU_B]  beside a run: the
+#       hand-over time alone, every 0.1 s, as "UNIX_TIME NS" lines
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p build
