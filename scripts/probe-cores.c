@@ -51,7 +51,8 @@ typedef struct {
     int cpu;
     int fma;      /* 1: the FMA loop, 0: the scalar chain */
     double rate;  /* GFLOP/s or G steps/s, wall clock */
-    double sink;  /* keeps the result alive */
+    double sink;  /* the loop's result, stored so that the loop is not
+                     optimised away (the job is seen by another thread) */
 } job;
 
 static double now(void)
@@ -279,7 +280,6 @@ int main(int argc, char **argv)
         return 2;
     }
     int far = 0, smt = 0;
-    volatile double sink = 0;
     printf("  time      line ns | FMA GFLOP/s: A alone, B alone, both (A + B) | chain G "
            "steps/s: A alone, both (A + B)\n");
     for (int r = 0; r < rounds; r++) {
@@ -297,7 +297,6 @@ int main(int argc, char **argv)
             fprintf(stderr, "probe-cores: cannot pin to CPU %d or %d\n", ca, cb);
             return 1;
         }
-        sink += fa.sink + fb.sink + f2a.sink + f2b.sink + c1.sink + c2a.sink + c2b.sink;
         double alone = (fa.rate + fb.rate) / 2, two = (f2a.rate + f2b.rate) / 2;
         /* both at once, the chain keeps its rate alone when the CPUs share
          * only a core's units, and halves when they share time */
