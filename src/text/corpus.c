@@ -24,6 +24,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "core/parts.h"
+
 /* Tokens the reader holds back (see on_token), and the longest it copies to
  * do so: 52 bytes make a held token one 64-byte line, and longer ones, rare,
  * are taken at once after the held ones. */
@@ -41,6 +43,7 @@ typedef struct {
     int fd;             /* the spill file, -1 while in memory */
     size_t nbuf;        /* entries in the write buffer (spilled) */
     uint64_t dropped;
+    uint64_t words;     /* words in the stream once finalize() remapped it */
     const char *name;   /* the path, for messages */
     uint64_t line;      /* line of the next token: sentence ends seen + 1 */
     uint64_t eos_run;   /* sentence ends called since the last token (or the start) */
@@ -282,12 +285,14 @@ static size_t trim_ends(const uint32_t *out, size_t at)
 /*
  * Map the stream ids[0..len) in place through map (remap_run's rule) and
  * remove the sentence ends at either end.  Works on a builder's buffer and
- * on a finished corpus's (possibly mapped) array.  @return the new length.
+ * on a finished corpus's (possibly mapped) array.  @return the new length;
+ * *words = the words in it.
  */
-static size_t remap_ids(uint32_t *ids, size_t len, const uint32_t *map, uint64_t *dropped)
+static size_t remap_ids(uint32_t *ids, size_t len, const uint32_t *map, uint64_t *dropped,
+                        uint64_t *words)
 {
-    uint64_t words = 0;
-    return trim_ends(ids, remap_run(ids, ids, len, map, 1, dropped, &words));
+    *words = 0;
+    return trim_ends(ids, remap_run(ids, ids, len, map, 1, dropped, words));
 }
 
 /* Word ids (entries other than sentence ends) in ids[0..len). */
@@ -379,7 +384,7 @@ static w2v_status finalize(builder *b, const char *path, const w2v_corpus_opts *
     w2v_status st = w2v_vocab_finalize(b->vocab, opts->min_count, opts->max_vocab, &map, err);
     if (st)
         return st;
-    b->len = remap_ids(b->ids, b->len, map, &b->dropped);
+    b->len = remap_ids(b->ids, b->len, map, &b->dropped, &b->words);
     free(map);
     /* A byte range is one process's share of a corpus: it may hold no
      * word, and the job checks the whole. */
@@ -443,7 +448,8 @@ static w2v_status builder_done(builder *b, w2v_status st, const char *path,
     c->len = b->len;
     c->vocab = b->vocab;
     c->dropped = b->dropped;
-    c->words = count_words(c->ids, c->len);
+    /* a share's stream is as counted; a finalized one's words are known */
+    c->words = opts->share ? count_words(c->ids, c->len) : b->words;
     c->share = opts->share != 0;
     *out = c;
     return W2V_OK;
@@ -547,25 +553,6 @@ static int after_newline(int fd, uint64_t at)
     return ch == '\n';
 }
 
-/* Run fn(arg + i * size) for i < n (size 0: fn(arg) n times, for work that
- * the calls share out among themselves): i = 0 on this thread, the others
- * on threads of their own, or on this one after it where a thread cannot
- * start (the work is the same either way, only slower). */
-static void run_all(void *(*fn)(void *), void *arg, size_t size, unsigned n)
-{
-    pthread_t *t = n > 1 ? malloc((n - 1) * sizeof *t) : NULL;
-    unsigned started = 0;
-    while (t && started + 1 < n &&
-           pthread_create(&t[started], NULL, fn, (char *)arg + (started + 1) * size) == 0)
-        started++;
-    fn(arg);
-    for (unsigned i = started + 1; i < n; i++)
-        fn((char *)arg + i * size);
-    for (unsigned i = 0; i < started; i++)
-        pthread_join(t[i], NULL);
-    free(t);
-}
-
 /* One share's stream remapped in place through its composed map. */
 typedef struct {
     uint32_t *ids;
@@ -575,11 +562,19 @@ typedef struct {
     uint64_t dropped, words;
 } remap_job;
 
-static void *remap_share(void *arg)
+typedef struct {
+    remap_job *job;
+    unsigned n;
+} remap_set;
+
+/* Part `which` of `parts` (w2v_run_parts) remaps every parts-th share. */
+static void remap_shares(void *arg, unsigned which, unsigned parts)
 {
-    remap_job *j = arg;
-    j->len = remap_run(j->ids, j->ids, j->len, j->map, j->after_end, &j->dropped, &j->words);
-    return NULL;
+    const remap_set *set = arg;
+    for (unsigned i = which; i < set->n; i += parts) {
+        remap_job *j = &set->job[i];
+        j->len = remap_run(j->ids, j->ids, j->len, j->map, j->after_end, &j->dropped, &j->words);
+    }
 }
 
 /* The later shares' pieces, copied into the joined stream block by block
@@ -601,8 +596,10 @@ typedef struct {
     atomic_size_t next;  /* the next block to copy */
 } copy_job;
 
-static void *copy_blocks(void *arg)
+static void copy_blocks(void *arg, unsigned which, unsigned parts)
 {
+    (void)which; /* every part takes the next block until none is left */
+    (void)parts;
     copy_job *j = arg;
     for (size_t blk; (blk = atomic_fetch_add(&j->next, 1)) < j->blocks;) {
         unsigned i = 0;
@@ -618,7 +615,6 @@ static void *copy_blocks(void *arg)
         memcpy(j->dst + pc->at + k0, pc->src + k0, k * sizeof *pc->src);
         release_pages(pc->src + k0, k);
     }
-    return NULL;
 }
 
 /*
@@ -693,7 +689,7 @@ static w2v_status join_parts(builder *b, part *p, unsigned n, const w2v_corpus_o
         rj[i] = (remap_job){.ids = c->ids, .len = len, .map = maps[i], .after_end = i == 0};
     }
     if (!st)
-        run_all(remap_share, rj, sizeof *rj, n);
+        w2v_run_parts(n, remap_shares, &(remap_set){.job = rj, .n = n});
     /* Where each piece goes, with the sentence end between two shares, and
      * a piece's leading end dropped after one (or at the very start). */
     size_t at = 0;
@@ -718,7 +714,7 @@ static w2v_status join_parts(builder *b, part *p, unsigned n, const w2v_corpus_o
         for (unsigned i = 1; i < n; i++)
             cj.blocks += (pc[i].len + JOIN_BLOCK - 1) / JOIN_BLOCK;
         atomic_init(&cj.next, 0);
-        run_all(copy_blocks, &cj, 0, n);
+        w2v_run_parts(n, copy_blocks, &cj);
     }
     for (unsigned i = 0; i < n; i++) {
         w2v_corpus *c = p[i].c;
@@ -855,9 +851,8 @@ w2v_status w2v_corpus_finish(w2v_corpus *c, w2v_vocab *final, w2v_error *err)
         const char *w = w2v_vocab_word(c->vocab, (uint32_t)id);
         map[id] = w2v_vocab_find(final, w, strlen(w));
     }
-    c->len = remap_ids(c->ids, c->len, map, &c->dropped);
+    c->len = remap_ids(c->ids, c->len, map, &c->dropped, &c->words);
     free(map);
-    c->words = count_words(c->ids, c->len);
     if (!c->mapped_bytes && c->len) { /* words dropped: give the room back */
         uint32_t *shrunk = realloc(c->ids, c->len * sizeof *c->ids);
         c->ids = shrunk ? shrunk : c->ids;
