@@ -152,8 +152,9 @@ w2v_status w2v_tokenize_buffer(const w2v_tokenizer *tok, const char *buf, size_t
  * scanner gives exactly what w2v_tokenize_buffer gives on the whole file in
  * memory, however long its runs without ASCII whitespace (such a run is one
  * token, cut to max_token_bytes); a pattern sees a run of more than
- * W2V_TOKENIZE_CHUNK bytes in pieces cut at character boundaries.  Other returns as for w2v_tokenize_buffer, with line and byte
- * offsets counted from the start of the file.
+ * W2V_TOKENIZE_CHUNK bytes in pieces cut at character boundaries.  Other
+ * returns as for w2v_tokenize_buffer, with line and byte offsets counted
+ * from the start of the file.
  */
 w2v_status w2v_tokenize_file(const w2v_tokenizer *tok, const char *path, w2v_token_fn fn,
                              void *user, w2v_tokenize_stats *stats, w2v_error *err);
