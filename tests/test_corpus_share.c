@@ -73,13 +73,13 @@ static char *zipf_text(size_t nwords, uint64_t seed, int final_nl, size_t *len)
     return s;
 }
 
-/* The cut rule of w2v_tokenize_split, straight from its contract. */
-static uint64_t ref_cut(const char *s, uint64_t size, uint64_t nominal)
+/* The cut rule of w2v_tokenize_split(_at), straight from its contract. */
+static uint64_t ref_cut(const char *s, uint64_t size, uint64_t nominal, uint64_t line_search)
 {
     if (nominal >= size)
         return size;
     uint64_t from = nominal ? nominal : 1; /* offset 0 follows no byte */
-    for (uint64_t o = from; o <= size && o < from + W2V_TOKENIZE_SPLIT_LINE_SEARCH; o++)
+    for (uint64_t o = from; o <= size && o < from + line_search; o++)
         if (s[o - 1] == '\n')
             return o;
     for (uint64_t o = from; o <= size; o++)
@@ -88,10 +88,39 @@ static uint64_t ref_cut(const char *s, uint64_t size, uint64_t nominal)
     return size;
 }
 
+/* Cut path (holding text) at n - 1 offsets of every kind (equal steps
+ * back and forth, past the end) with w2v_tokenize_split_at and each '\n'
+ * search, and hold the cuts to the contract. */
+static void split_at_checked(const char *path, const char *text, uint64_t size, unsigned n)
+{
+    uint64_t *at = calloc(n + 1, sizeof *at), *cuts = calloc(n + 1, sizeof *cuts);
+    for (unsigned i = 1; i < n; i++) /* up, and a step back every third cut */
+        at[i] = (size + size / 4) * (i - 2 * (i % 3 == 0)) / n;
+    const uint64_t search[] = {0, 5, 4096, W2V_TOKENIZE_SPLIT_LINE_SEARCH};
+    for (unsigned s = 0; s < sizeof search / sizeof *search; s++) {
+        w2v_error err;
+        w2v_status st = w2v_tokenize_split_at(path, n, at, search[s], cuts, &err);
+        T_CHECK(st == W2V_OK, "split %s at %u offsets: %s", path, n, err.msg);
+        int ok = st == W2V_OK && cuts[0] == 0 && cuts[n] == size;
+        uint64_t prev = 0;
+        for (unsigned i = 1; ok && i < n; i++) {
+            uint64_t ref = ref_cut(text, size, at[i], search[s]);
+            ref = ref > prev ? ref : prev;
+            ok &= cuts[i] == ref;
+            prev = cuts[i];
+        }
+        T_CHECK(ok, "cuts of %s at %u offsets, '\\n' search %llu, break the contract", path,
+                n, (unsigned long long)search[s]);
+    }
+    free(at);
+    free(cuts);
+}
+
 /* Split path (holding text) into n and hold the cuts to the contract. */
 static void split_checked(const char *path, const char *text, uint64_t size, unsigned n,
                           uint64_t *cuts)
 {
+    split_at_checked(path, text, size, n);
     w2v_error err;
     w2v_status st = w2v_tokenize_split(path, n, cuts, &err);
     T_CHECK(st == W2V_OK, "split %s into %u: %s", path, n, err.msg);
@@ -102,7 +131,7 @@ static void split_checked(const char *path, const char *text, uint64_t size, uns
     int ok = 1;
     uint64_t prev = 0;
     for (unsigned i = 1; i < n; i++) {
-        uint64_t ref = ref_cut(text, size, size * i / n);
+        uint64_t ref = ref_cut(text, size, size * i / n, W2V_TOKENIZE_SPLIT_LINE_SEARCH);
         ref = ref > prev ? ref : prev;
         ok &= cuts[i] == ref && cuts[i] >= cuts[i - 1];
         ok &= cuts[i] == size || (cuts[i] > 0 && is_blank((unsigned char)text[cuts[i] - 1]));
@@ -480,6 +509,7 @@ static void test_split_and_range_errors(void)
     const char *text = "xx yy\nok\naaaaaaaaaaaaaaaaaaaaaaaaaaaaab\n";
     const char *path = put_file("range.txt", text, strlen(text));
     T_EQ(w2v_tokenize_split(path, 0, cuts, &err), W2V_ERR_ARG);
+    T_EQ(w2v_tokenize_split_at(path, 3, NULL, 0, cuts, &err), W2V_ERR_ARG);
     w2v_corpus_opts o = w2v_corpus_opts_default();
     o.min_count = 1;
     w2v_corpus *c = NULL;

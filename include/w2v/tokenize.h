@@ -180,6 +180,19 @@ w2v_status w2v_tokenize_file(const w2v_tokenizer *tok, const char *path, w2v_tok
 w2v_status w2v_tokenize_split(const char *path, unsigned n, uint64_t *cuts, w2v_error *err);
 
 /*
+ * The same cuts at chosen offsets instead of equal shares, with a '\n'
+ * search of line_search bytes instead of W2V_TOKENIZE_SPLIT_LINE_SEARCH:
+ * cuts[i] (0 < i < n) is the cut that rule gives for the nominal offset
+ * at[i] (at[0] and at[n] are not read), raised to cuts[i-1] where it would
+ * fall before it.  line_search 0 cuts after the first whitespace byte, which
+ * is all the default scanner needs (corpus.c's parallel read, whose shares
+ * of unequal sizes let its readers take work as they free up).
+ * @return as w2v_tokenize_split; W2V_ERR_ARG for a NULL at.
+ */
+w2v_status w2v_tokenize_split_at(const char *path, unsigned n, const uint64_t *at,
+                                 uint64_t line_search, uint64_t *cuts, w2v_error *err);
+
+/*
  * Tokenize bytes [begin, end) of the regular file path, as
  * w2v_tokenize_file does for a whole file: the share's end ends its last
  * sentence (if it does not end in '\n'), and byte offsets in messages

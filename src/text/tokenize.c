@@ -979,14 +979,17 @@ static w2v_status pread_full(int fd, const char *path, unsigned char *buf, size_
 
 /*
  * The cut for the nominal offset from (1 <= from < size): the first offset
- * o >= from with byte o-1 a '\n', if o < from + W2V_TOKENIZE_SPLIT_LINE_SEARCH;
- * else the first o >= from with byte o-1 ASCII whitespace; else size.
- * Reads SPLIT_BLOCK windows from byte from-1 on, usually just one.
+ * o >= from with byte o-1 a '\n', if o < from + line_search; else the first
+ * o >= from with byte o-1 ASCII whitespace; else size.  Reads SPLIT_BLOCK
+ * windows from byte from-1 on: one where a '\n' comes soon (or line_search
+ * is 0), all of the search where none does.
  */
 static w2v_status split_point(int fd, const char *path, uint64_t size, uint64_t from,
-                              unsigned char *buf, uint64_t *cut, w2v_error *err)
+                              uint64_t line_search, unsigned char *buf, uint64_t *cut,
+                              w2v_error *err)
 {
-    const uint64_t line_end = from + W2V_TOKENIZE_SPLIT_LINE_SEARCH; /* o < line_end */
+    /* bytes before nl_end are followed by an offset inside the '\n' search */
+    const uint64_t nl_end = from - 1 + line_search;
     uint64_t blank = 0; /* the first cut after any whitespace; 0: none yet */
     for (uint64_t pos = from - 1; pos < size;) {
         uint64_t rest = size - pos;
@@ -997,26 +1000,28 @@ static w2v_status split_point(int fd, const char *path, uint64_t size, uint64_t 
             return st;
         if (got == 0) /* the file shrank under us: its end is the cut */
             break;
-        for (size_t i = 0; i < got; i++) {
-            uint64_t o = pos + i + 1; /* the offset that follows this byte */
-            if (buf[i] == '\n' && o < line_end) {
-                *cut = o;
-                return W2V_OK;
-            }
-            if (!blank && byte_class[buf[i]] != TOKEN_BYTE)
-                blank = o;
-            if (blank && o + 1 >= line_end) {
-                *cut = blank;
+        if (pos < nl_end) {
+            size_t span = nl_end - pos < got ? (size_t)(nl_end - pos) : got;
+            const unsigned char *nl = memchr(buf, '\n', span);
+            if (nl) {
+                *cut = pos + (uint64_t)(nl - buf) + 1;
                 return W2V_OK;
             }
         }
+        for (size_t i = 0; !blank && i < got; i++)
+            if (byte_class[buf[i]] != TOKEN_BYTE)
+                blank = pos + i + 1;
+        if (blank && pos + got >= nl_end)
+            return *cut = blank, W2V_OK;
         pos += got;
     }
     *cut = blank ? blank : size;
     return W2V_OK;
 }
 
-w2v_status w2v_tokenize_split(const char *path, unsigned n, uint64_t *cuts, w2v_error *err)
+/* w2v_tokenize_split_at, or (at NULL) w2v_tokenize_split's equal shares. */
+static w2v_status split(const char *path, unsigned n, const uint64_t *at,
+                        uint64_t line_search, uint64_t *cuts, w2v_error *err)
 {
     if (!path || !cuts || n == 0)
         return w2v_error_set(err, W2V_ERR_ARG, "split: missing path or cuts, or zero shares");
@@ -1038,14 +1043,28 @@ w2v_status w2v_tokenize_split(const char *path, unsigned n, uint64_t *cuts, w2v_
     const uint64_t q = size / n, r = size % n;
     cuts[0] = 0;
     for (unsigned i = 1; i < n && st == W2V_OK; i++) {
-        uint64_t nominal = q * i + r * i / n;
+        uint64_t nominal = at ? at[i] : q * i + r * i / n;
         uint64_t cut = size;
         if (nominal < size) /* offset 0 follows no byte: search from 1 */
-            st = split_point(fd, path, size, nominal ? nominal : 1, buf, &cut, err);
+            st = split_point(fd, path, size, nominal ? nominal : 1, line_search, buf, &cut,
+                             err);
         cuts[i] = cut > cuts[i - 1] ? cut : cuts[i - 1];
     }
     cuts[n] = size;
     free(buf);
     close(fd);
     return st;
+}
+
+w2v_status w2v_tokenize_split(const char *path, unsigned n, uint64_t *cuts, w2v_error *err)
+{
+    return split(path, n, NULL, W2V_TOKENIZE_SPLIT_LINE_SEARCH, cuts, err);
+}
+
+w2v_status w2v_tokenize_split_at(const char *path, unsigned n, const uint64_t *at,
+                                 uint64_t line_search, uint64_t *cuts, w2v_error *err)
+{
+    if (!at)
+        return w2v_error_set(err, W2V_ERR_ARG, "split: missing offsets");
+    return split(path, n, at, line_search, cuts, err);
 }
