@@ -70,6 +70,89 @@ static void test_growth_and_ties(void)
     w2v_vocab_free(v);
 }
 
+/* A declared order of first appearance breaks the ties instead of the ids;
+ * an order that is no permutation is refused and changes nothing. */
+static void test_seen_order(void)
+{
+    w2v_vocab *v;
+    T_OK(w2v_vocab_create(&v, NULL));
+    add(v, "a", 2);
+    add(v, "b", 5);
+    add(v, "c", 2);
+    add(v, "d", 2);
+    add(v, "e", 1);
+    w2v_error err;
+    const w2v_row out_of_range[] = {3, 0, 5, 2, 1}, twice[] = {3, 0, 4, 3, 1};
+    T_EQ(w2v_vocab_set_seen_order(v, out_of_range, &err), W2V_ERR_ARG);
+    T_TRUE(strstr(err.msg, "id 5") != NULL);
+    T_EQ(w2v_vocab_set_seen_order(v, twice, &err), W2V_ERR_ARG);
+    T_TRUE(strstr(err.msg, "id 3") != NULL && strstr(err.msg, "twice") != NULL);
+    const w2v_row order[] = {3, 0, 4, 2, 1}; /* d a e c b */
+    T_OK(w2v_vocab_set_seen_order(v, order, NULL));
+    w2v_row *map = NULL;
+    T_OK(w2v_vocab_finalize(v, 2, 0, &map, NULL));
+    T_EQ(w2v_vocab_size(v), 4);
+    T_STREQ(w2v_vocab_word(v, 0), "b");
+    T_STREQ(w2v_vocab_word(v, 1), "d");
+    T_STREQ(w2v_vocab_word(v, 2), "a");
+    T_STREQ(w2v_vocab_word(v, 3), "c");
+    T_TRUE(map && map[0] == 2 && map[1] == 0 && map[2] == 3 && map[3] == 1 &&
+           map[4] == W2V_VOCAB_NONE);
+    free(map);
+    w2v_vocab_free(v);
+
+    /* Many words, random counts and a random order: the finalized order and
+     * its map against the rule itself. */
+    enum { N = 20000 };
+    static w2v_row perm[N], rank[N];
+    static uint64_t count[N];
+    uint64_t seed = 7;
+    T_OK(w2v_vocab_create(&v, NULL));
+    char w[32];
+    for (unsigned i = 0; i < N; i++) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        count[i] = 1 + (seed >> 33) % 6;
+        perm[i] = i;
+        snprintf(w, sizeof w, "w%u", i);
+        add(v, w, count[i]);
+    }
+    for (unsigned i = N - 1; i > 0; i--) {
+        seed = seed * 6364136223846793005ull + 1442695040888963407ull;
+        unsigned j = (unsigned)((seed >> 33) % (i + 1));
+        w2v_row t = perm[i];
+        perm[i] = perm[j];
+        perm[j] = t;
+    }
+    for (unsigned r = 0; r < N; r++)
+        rank[perm[r]] = r;
+    T_OK(w2v_vocab_set_seen_order(v, perm, NULL));
+    T_OK(w2v_vocab_finalize(v, 2, 9000, &map, NULL));
+    T_EQ(w2v_vocab_size(v), 9000);
+    int ok = map != NULL;
+    unsigned mapped = 0;
+    for (unsigned i = 0; ok && i < N; i++) {
+        if (map[i] == W2V_VOCAB_NONE)
+            continue;
+        mapped++;
+        snprintf(w, sizeof w, "w%u", i);
+        ok &= map[i] < 9000 && strcmp(w2v_vocab_word(v, map[i]), w) == 0 &&
+              w2v_vocab_count(v, map[i]) == count[i];
+    }
+    for (unsigned j = 1; ok && j < 9000; j++) {
+        unsigned a = (unsigned)atoi(w2v_vocab_word(v, j - 1) + 1);
+        unsigned b = (unsigned)atoi(w2v_vocab_word(v, j) + 1);
+        ok &= count[a] > count[b] || (count[a] == count[b] && rank[a] < rank[b]);
+    }
+    /* the cut at 9000 leaves no kept word better than a dropped one */
+    unsigned last = (unsigned)atoi(w2v_vocab_word(v, 8999) + 1);
+    for (unsigned i = 0; ok && i < N; i++)
+        if (map[i] == W2V_VOCAB_NONE && count[i] >= 2)
+            ok &= count[i] < count[last] || (count[i] == count[last] && rank[i] > rank[last]);
+    T_TRUE(ok && mapped == 9000);
+    free(map);
+    w2v_vocab_free(v);
+}
+
 /* Merging the counting vocabularies of two halves gives the words, counts
  * and first-seen ids of counting the whole, and a map from each half's ids;
  * the merge makes the table grow, and a finalized vocabulary merges too. */
@@ -183,6 +266,7 @@ int main(void)
 {
     test_counts_and_order();
     test_growth_and_ties();
+    test_seen_order();
     test_merge();
     test_bytes();
     test_load();

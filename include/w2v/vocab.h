@@ -88,6 +88,16 @@ uint64_t w2v_vocab_count(const w2v_vocab *v, w2v_row id);
 uint64_t w2v_vocab_total(const w2v_vocab *v);                  /* sum of counts */
 
 /*
+ * Say in which order the words were first seen, where that is not the order
+ * they were added in (words counted apart, in pieces read out of order, and
+ * merged): order[r] is the id of the r-th word to appear, and order is a
+ * permutation of the ids.  Finalize breaks count ties by it.  @return
+ * W2V_OK; W2V_ERR_ARG (an id out of range or named twice: nothing changed);
+ * W2V_ERR_NOMEM.
+ */
+w2v_status w2v_vocab_set_seen_order(w2v_vocab *v, const w2v_row *order, w2v_error *err);
+
+/*
  * Keep words with count >= min_count, then at most max_vocab of the most
  * frequent (0: no cap), sorted by descending count, ties in first-seen
  * order.  If remap is non-NULL, *remap receives a malloc'ed array indexed

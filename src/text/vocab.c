@@ -270,46 +270,96 @@ const char *w2v_vocab_word(const w2v_vocab *v, w2v_row id) { return v->e[id].wor
 uint64_t w2v_vocab_count(const w2v_vocab *v, w2v_row id) { return v->e[id].count; }
 uint64_t w2v_vocab_total(const w2v_vocab *v) { return v->total; }
 
+/* An entry's place in finalize's sort: its count, its tie-break, its id. */
+typedef struct {
+    uint64_t count;
+    uint32_t seen, id;
+} sort_key;
+
 static int by_count_desc(const void *pa, const void *pb)
 {
-    const entry *a = pa, *b = pb;
+    const sort_key *a = pa, *b = pb;
     if (a->count != b->count)
         return a->count > b->count ? -1 : 1;
-    return a->first_seen < b->first_seen ? -1 : a->first_seen > b->first_seen;
+    return a->seen < b->seen ? -1 : a->seen > b->seen;
+}
+
+w2v_status w2v_vocab_set_seen_order(w2v_vocab *v, const w2v_row *order, w2v_error *err)
+{
+    unsigned char *done = calloc(v->n ? v->n : 1, 1);
+    if (!done)
+        return w2v_error_set(err, W2V_ERR_NOMEM, "vocabulary: out of memory");
+    for (size_t r = 0; r < v->n; r++) {
+        if (order[r] >= v->n || done[order[r]]) {
+            free(done);
+            return w2v_error_set(err, W2V_ERR_ARG, "vocabulary: the order of first appearance "
+                                 "names id %lu %s (place %zu of %zu)", (unsigned long)order[r],
+                                 order[r] >= v->n ? "that does not exist" : "twice", r, v->n);
+        }
+        done[order[r]] = 1;
+    }
+    free(done);
+    for (size_t r = 0; r < v->n; r++)
+        v->e[order[r]].first_seen = (uint32_t)r;
+    return W2V_OK;
 }
 
 w2v_status w2v_vocab_finalize(w2v_vocab *v, uint64_t min_count, size_t max_vocab,
                               w2v_row **remap, w2v_error *err)
 {
-    size_t old_n = v->n;
-    w2v_row *map = NULL;
-    if (remap) {
-        *remap = NULL;
-        map = malloc((old_n ? old_n : 1) * sizeof *map);
-        if (!map)
-            return w2v_error_set(err, W2V_ERR_NOMEM, "vocabulary: out of memory");
-    }
-    /* first_seen equals the counting id (entries are appended in id order),
-     * so after filtering and sorting it still says where each entry came from. */
-    size_t kept = 0;
+    size_t old_n = v->n, kept = 0;
     for (size_t i = 0; i < old_n; i++)
-        if (v->e[i].count >= min_count)
-            v->e[kept++] = v->e[i];
-    if (kept > 1) /* v->e is NULL for an empty vocabulary, and qsort wants a pointer */
-        qsort(v->e, kept, sizeof *v->e, by_count_desc);
+        kept += v->e[i].count >= min_count;
+    w2v_row *map = remap ? malloc((old_n ? old_n : 1) * sizeof *map) : NULL;
+    sort_key *key = malloc((kept ? kept : 1) * sizeof *key);
+    if ((remap && !map) || !key) {
+        free(map);
+        free(key);
+        return w2v_error_set(err, W2V_ERR_NOMEM, "vocabulary: out of memory");
+    }
+    if (remap)
+        *remap = NULL;
+    /* The kept entries to the front, in id order; each keeps its old id in
+     * first_seen, whose value the sort takes from its key. */
+    kept = 0;
+    for (size_t i = 0; i < old_n; i++) {
+        if (v->e[i].count < min_count)
+            continue;
+        key[kept] = (sort_key){.count = v->e[i].count, .seen = v->e[i].first_seen,
+                               .id = (uint32_t)kept};
+        v->e[kept] = v->e[i];
+        v->e[kept++].first_seen = (uint32_t)i;
+    }
+    qsort(key, kept, sizeof *key, by_count_desc);
+    /* Put entry key[j].id at j, cycle by cycle, marking each key done. */
+    for (size_t start = 0; start < kept; start++) {
+        if (key[start].id == UINT32_MAX)
+            continue;
+        entry first = v->e[start];
+        size_t j = start;
+        for (;;) {
+            size_t from = key[j].id;
+            key[j].id = UINT32_MAX;
+            if (from == start)
+                break;
+            v->e[j] = v->e[from];
+            j = from;
+        }
+        v->e[j] = first;
+    }
+    free(key);
     if (max_vocab && kept > max_vocab)
         kept = max_vocab;
-    if (map) {
+    if (map)
         for (size_t i = 0; i < old_n; i++)
             map[i] = W2V_VOCAB_NONE;
-        for (size_t i = 0; i < kept; i++)
-            map[v->e[i].first_seen] = (w2v_row)i;
-    }
     v->n = kept;
     v->total = 0;
-    for (size_t i = 0; i < kept; i++) {
-        v->e[i].first_seen = (uint32_t)i; /* the new order is the new "first seen" */
-        v->total = v->total > UINT64_MAX - v->e[i].count ? UINT64_MAX : v->total + v->e[i].count;
+    for (size_t j = 0; j < kept; j++) {
+        if (map)
+            map[v->e[j].first_seen] = (w2v_row)j;
+        v->e[j].first_seen = (uint32_t)j; /* the new order is the new "first seen" */
+        v->total = v->total > UINT64_MAX - v->e[j].count ? UINT64_MAX : v->total + v->e[j].count;
     }
     size_t nslots = INITIAL_SLOTS;
     while (nslots < 2 * kept + 2)
