@@ -138,6 +138,19 @@ int main(void)
     puts_(&t, "\n");
     check(&t, "one line + newline");
 
+    /* Words met twice, half the file apart, between Zipf words: every
+     * reader meets words first that an earlier chunk, read by another,
+     * holds too, and the count ties make the final order that of first
+     * appearance in the whole file. */
+    t.n = 0;
+    for (size_t k = 0; k < 400000; k++) {
+        char w[32];
+        int len = k % 2 ? snprintf(w, sizeof w, " %u", (unsigned)(rng_next(&seed) % 50))
+                        : snprintf(w, sizeof w, "%su%zu", k ? " " : "", (k / 2) % 100000);
+        put(&t, w, (size_t)len);
+    }
+    check(&t, "words met twice, far apart");
+
     /* Long lines (over the split's 1 MiB '\n' search): cuts mid-line next to
      * blank runs holding '\n's, and shares of blanks only, with and without
      * '\n' in them. */

@@ -35,6 +35,7 @@
 typedef struct {
     w2v_vocab *vocab;
     int counting;       /* 1: intern and count; 0: look up in a fixed vocabulary */
+    int borrowed;       /* the vocabulary is the caller's: neither freed nor handed on */
     uint32_t *ids;      /* the stream, or (spilled) a write buffer of cap entries */
     size_t len, cap;    /* entries pushed in all; room in ids */
     uint32_t last;      /* the last entry pushed */
@@ -407,7 +408,8 @@ static void builder_init(builder *b, const char *path, const w2v_corpus_opts *op
 /* Release what a builder holds (after a failure). */
 static void builder_drop(builder *b, size_t mapped)
 {
-    w2v_vocab_free(b->vocab);
+    if (!b->borrowed)
+        w2v_vocab_free(b->vocab);
     if (b->fd >= 0)
         close(b->fd);
     if (mapped && b->fd < 0)
@@ -446,10 +448,11 @@ static w2v_status builder_done(builder *b, w2v_status st, const char *path,
         c->ids = shrunk ? shrunk : b->ids;
     }
     c->len = b->len;
-    c->vocab = b->vocab;
+    c->vocab = b->borrowed ? NULL : b->vocab;
     c->dropped = b->dropped;
-    /* a share's stream is as counted; a finalized one's words are known */
-    c->words = opts->share ? count_words(c->ids, c->len) : b->words;
+    /* a share's stream is as counted; a finalized one's words are known; a
+     * piece of a parallel read (borrowed) is counted where it is joined */
+    c->words = !opts->share ? b->words : b->borrowed ? 0 : count_words(c->ids, c->len);
     c->share = opts->share != 0;
     *out = c;
     return W2V_OK;
@@ -463,13 +466,23 @@ typedef struct {
     int any_token;
 } edges;
 
+/*
+ * Read path (or text[0..text_len), if text is non-NULL) with opts into *out;
+ * count_into, if non-NULL, is a counting vocabulary of the caller's that the
+ * read adds to (opts->share, no opts->vocab) and that *out does not hold.
+ * edge, if non-NULL, receives the read's edges.
+ */
 static w2v_status build(const char *path, const char *text, size_t text_len,
                         const w2v_tokenizer *tok, const w2v_corpus_opts *opts,
-                        w2v_corpus **out, edges *edge, w2v_error *err)
+                        w2v_vocab *count_into, w2v_corpus **out, edges *edge, w2v_error *err)
 {
     *out = NULL;
     builder b;
     builder_init(&b, path, opts);
+    if (count_into) {
+        b.vocab = count_into;
+        b.borrowed = 1;
+    }
     w2v_corpus *c = calloc(1, sizeof *c);
     w2v_status st = c ? W2V_OK : w2v_error_set(err, W2V_ERR_NOMEM, "corpus: out of memory");
     if (!st && !b.vocab)
@@ -484,45 +497,112 @@ static w2v_status build(const char *path, const char *text, size_t text_len,
 }
 
 /*
- * Parallel reading.  Each thread counts one byte range as a share (counting
- * vocabulary, counting ids); the shares are then merged in file order into
- * one counting vocabulary and one stream, which the one-thread path's
- * finalize() turns into the final corpus.
+ * Parallel reading.  The file is cut into chunks, large ones first and
+ * small ones last, and each reader thread takes the next chunk as it frees
+ * up, so a reader the machine slows takes fewer and all finish close
+ * together.  A reader counts every chunk it takes into one counting
+ * vocabulary of its own and reads each into a counting stream of its own
+ * (a share's, opts->share).  The join then merges the readers'
+ * vocabularies into one, declares the order in which the whole file first
+ * shows each word (w2v_vocab_set_seen_order), finalizes it as the
+ * one-thread path does, and maps and joins the chunks' streams in file
+ * order into the final stream.
  *
- * The join must put a sentence end between two shares exactly where one
+ * The order of first appearance: the words a reader first meets in a chunk
+ * have consecutive ids in its vocabulary, [lo, hi), in the order the chunk
+ * shows them; and the chunk where the file first shows a word is the first
+ * that its reader met it in.  So going through the chunks in file order and
+ * through each chunk's [lo, hi), keeping each word the first time, lists
+ * the words in the order one pass over the file meets them.
+ *
+ * The join must put a sentence end between two chunks exactly where one
  * pass would.  A range whose last byte is not '\n' gets one extra sentence
  * end call from the tokenizer at its end (a file's last line needs it; a
- * cut mid-line does not), and a share drops the sentence ends before its
- * first token.  So, per share, from its edges: the stream's last entry is
+ * cut mid-line does not), and a chunk drops the sentence ends before its
+ * first token.  So, per chunk, from its edges: the stream's last entry is
  * dropped when it is that extra end alone, and a sentence end goes before
- * the share's ids when real ones were called before its first token.
- * finalize() collapses the repeats this may leave, as it does for one pass.
+ * the chunk's ids when real ones were called before its first token.
+ * remap_run collapses the repeats this may leave, as it does for one pass.
  */
 
 /* Files below this are read on one thread: starting threads costs more. */
 #define PARALLEL_MIN_BYTES (1u << 20)
 
+/* Units of the file per reader; a chunk is the units left / (2 readers),
+ * rounded up: for 2 readers, 10 chunks from a quarter of the file down to
+ * a thirty-second. */
+#define CHUNK_UNITS 16
+
+typedef struct {
+    uint64_t begin, end;   /* its bytes */
+    int ends_nl;           /* its last byte is '\n' (or it is empty) */
+    unsigned reader;       /* who read it */
+    w2v_row lo, hi;        /* the ids its reader's vocabulary gave the words new to it here */
+    w2v_corpus *c;         /* its stream in its reader's counting ids, and its counts */
+    edges edge;
+} chunk;
+
 typedef struct {
     const char *path;
     const w2v_tokenizer *tok;
-    w2v_corpus_opts opts;
-    w2v_corpus *c;
-    edges edge;
-    int ends_nl;     /* the range's last byte is '\n' (or the range is empty) */
-    size_t words;    /* distinct words it counted (its merge map's length) */
+    w2v_corpus_opts opts;  /* a share's, without a range */
+    chunk *ck;
+    unsigned n;            /* chunks */
+    atomic_uint next;      /* the next chunk to take */
+    atomic_int failed;     /* a reader failed: the others stop taking chunks */
+} reading;
+
+typedef struct {
+    reading *r;
+    unsigned index;
+    w2v_vocab *vocab;      /* counts every chunk this reader takes */
     w2v_status st;
     w2v_error err;
     pthread_t thread;
-} part;
+} reader;
 
-static void *read_part(void *arg)
+static void *read_chunks(void *arg)
 {
-    part *p = arg;
-    p->st = build(p->path, NULL, 0, p->tok, &p->opts, &p->c, &p->edge, &p->err);
+    reader *rd = arg;
+    reading *r = rd->r;
+    rd->st = w2v_vocab_create(&rd->vocab, &rd->err);
+    while (!rd->st && !atomic_load(&r->failed)) {
+        unsigned k = atomic_fetch_add(&r->next, 1);
+        if (k >= r->n)
+            break;
+        chunk *ck = &r->ck[k];
+        w2v_corpus_opts o = r->opts;
+        o.range_begin = ck->begin;
+        o.range_end = ck->end;
+        ck->reader = rd->index;
+        ck->lo = (w2v_row)w2v_vocab_size(rd->vocab);
+        rd->st = build(r->path, NULL, 0, r->tok, &o, rd->vocab, &ck->c, &ck->edge, &rd->err);
+        ck->hi = (w2v_row)w2v_vocab_size(rd->vocab);
+    }
+    if (rd->st)
+        atomic_store(&r->failed, 1);
     return NULL;
 }
 
-/* Entries of a share copied to the joined stream as one piece of work, its
+/*
+ * The nominal starts of the chunks of a file of size bytes for `readers`
+ * readers: at[0..k], at[k] = size (at has room for CHUNK_UNITS * readers +
+ * 1).  @return k, the chunks.
+ */
+static unsigned schedule(uint64_t size, unsigned readers, uint64_t *at)
+{
+    const unsigned units = CHUNK_UNITS * readers;
+    const uint64_t q = size / units, r = size % units; /* size * u / units, no overflow */
+    unsigned k = 0;
+    for (unsigned done = 0; done < units; k++) {
+        at[k] = q * done + r * done / units;
+        done += (units - done + 2 * readers - 1) / (2 * readers);
+    }
+    at[k] = size;
+    return k;
+}
+
+/* Entries of a chunk copied to the joined stream as one piece of work, its
  * pages released after: 256 KiB, small enough that the threads share a
  * copy evenly and that it never holds much twice. */
 #define JOIN_BLOCK ((size_t)1 << 16)
@@ -530,7 +610,7 @@ static void *read_part(void *arg)
 /*
  * Give the pages of ids[0..n) that lie wholly inside it back to the kernel:
  * they were copied to the joined stream and are never read again (the
- * array is freed right after), so the join does not hold a share and its
+ * array is freed right after), so the join does not hold a chunk and its
  * copy at once.  Advice only: where it fails, the memory stays until free.
  */
 static void release_pages(uint32_t *ids, size_t n)
@@ -553,37 +633,40 @@ static int after_newline(int fd, uint64_t at)
     return ch == '\n';
 }
 
-/* One share's stream remapped in place through its composed map. */
+/* One chunk's stream remapped in place through its reader's composed map. */
 typedef struct {
     uint32_t *ids;
     size_t len;      /* entries to remap; then the entries it holds */
     const uint32_t *map;
-    int after_end;   /* remap_run's: 1 for the first share only */
+    int after_end;   /* remap_run's: 1 for the first chunk only */
     uint64_t dropped, words;
 } remap_job;
 
 typedef struct {
     remap_job *job;
     unsigned n;
+    atomic_uint next; /* the next job to take */
 } remap_set;
 
-/* Part `which` of `parts` (w2v_run_parts) remaps every parts-th share. */
-static void remap_shares(void *arg, unsigned which, unsigned parts)
+/* Every part (w2v_run_parts) takes the next chunk until none is left. */
+static void remap_chunks(void *arg, unsigned which, unsigned parts)
 {
-    const remap_set *set = arg;
-    for (unsigned i = which; i < set->n; i += parts) {
+    (void)which;
+    (void)parts;
+    remap_set *set = arg;
+    for (unsigned i; (i = atomic_fetch_add(&set->next, 1)) < set->n;) {
         remap_job *j = &set->job[i];
         j->len = remap_run(j->ids, j->ids, j->len, j->map, j->after_end, &j->dropped, &j->words);
     }
 }
 
-/* The later shares' pieces, copied into the joined stream block by block
+/* The later chunks' pieces, copied into the joined stream block by block
  * by every thread, each taking the next block: the copy's time is mostly
  * first touches of the stream's fresh pages, which the threads then take
  * in parallel.  A block's source pages are released once copied, so the
- * copy does not hold a share and its copy at once. */
+ * copy does not hold a chunk and its copy at once. */
 typedef struct {
-    uint32_t *src;       /* the piece, in its share's array (after a dropped
+    uint32_t *src;       /* the piece, in its chunk's array (after a dropped
                             leading end) */
     size_t len, at;      /* entries, and where they go in the stream */
 } piece;
@@ -601,13 +684,15 @@ static void copy_blocks(void *arg, unsigned which, unsigned parts)
     (void)which; /* every part takes the next block until none is left */
     (void)parts;
     copy_job *j = arg;
+    unsigned i = 0;      /* blocks come in order: the piece moves forward only */
+    size_t first = 0;    /* piece i's first block */
     for (size_t blk; (blk = atomic_fetch_add(&j->next, 1)) < j->blocks;) {
-        unsigned i = 0;
-        size_t first = 0, nb;
-        for (; i < j->n; i++, first += nb) {
-            nb = (j->pc[i].len + JOIN_BLOCK - 1) / JOIN_BLOCK;
+        for (;;) {
+            size_t nb = (j->pc[i].len + JOIN_BLOCK - 1) / JOIN_BLOCK;
             if (blk < first + nb)
                 break;
+            first += nb;
+            i++;
         }
         const piece *pc = &j->pc[i];
         size_t k0 = (blk - first) * JOIN_BLOCK;
@@ -618,120 +703,172 @@ static void copy_blocks(void *arg, unsigned which, unsigned parts)
 }
 
 /*
- * Join the shares p[0..n) into b (an empty counting builder) and finalize
- * it, as finalize() does for one pass:
- *   - vocabulary: share 0's becomes b's as it is (its words were seen
- *     first, so their counting ids stay), the later shares' are merged into
- *     it in file order, each freed once merged, and the whole is finalized;
- *   - stream: share 0's array, grown, becomes the stream.  Every share's
- *     counting ids go through one map (the final map, composed with the
- *     share's merge map for the later shares), each share in place on a
- *     thread of its own (remap_run, the later ones keeping a leading
- *     sentence end); then the later shares are copied after share 0 on all
- *     threads, with a sentence end between two shares exactly where one
- *     pass puts one.  So the stream is that of one pass.
- * *words receives the stream's words.  Frees each share's corpus once used.
- * @return W2V_OK; W2V_ERR_NOMEM; W2V_ERR_LIMIT (too many words).
+ * The words of the merged vocabulary (nv of them) in the order the file
+ * first shows them (see "The order of first appearance" above), declared
+ * to it.  maps[i] takes reader i's ids to the merged ones (NULL: reader i's
+ * vocabulary is the merged one).
  */
-static w2v_status join_parts(builder *b, part *p, unsigned n, const w2v_corpus_opts *opts,
-                             w2v_tokenize_stats *stats, uint64_t *words, w2v_error *err)
+static w2v_status declare_seen_order(w2v_vocab *v, const reading *r, uint32_t *const *maps,
+                                     w2v_error *err)
 {
-    uint32_t **maps = calloc(n, sizeof *maps);
-    remap_job *rj = calloc(n, sizeof *rj);
-    piece *pc = calloc(n, sizeof *pc);
-    if (!maps || !rj || !pc) {
-        free(maps);
-        free(rj);
-        free(pc);
-        return w2v_error_set(err, W2V_ERR_NOMEM, "%s: out of memory joining the shares",
-                             p[0].path);
-    }
-    w2v_status st = W2V_OK;
-    b->vocab = p[0].c->vocab;
-    p[0].c->vocab = NULL;
-    for (unsigned i = 1; i < n && !st; i++) {
-        w2v_corpus *c = p[i].c;
-        p[i].words = w2v_vocab_size(c->vocab);
-        maps[i] = malloc((p[i].words ? p[i].words : 1) * sizeof **maps);
-        st = maps[i] ? w2v_vocab_merge(b->vocab, c->vocab, maps[i], err)
-                     : w2v_error_set(err, W2V_ERR_NOMEM, "%s: out of memory merging "
-                                     "vocabularies", p[i].path);
-        w2v_vocab_free(c->vocab);
-        c->vocab = NULL;
+    size_t nv = w2v_vocab_size(v), at = 0;
+    /* zeroed: were a word left out, id 0 would be named twice, and refused */
+    w2v_row *order = calloc(nv ? nv : 1, sizeof *order);
+    unsigned char *listed = calloc(nv ? nv : 1, 1);
+    w2v_status st = order && listed ? W2V_OK
+                                    : w2v_error_set(err, W2V_ERR_NOMEM, "%s: out of memory "
+                                                    "joining the vocabularies", r->path);
+    for (unsigned k = 0; k < r->n && !st; k++) {
+        const chunk *ck = &r->ck[k];
+        const uint32_t *map = maps[ck->reader];
+        for (w2v_row id = ck->lo; id < ck->hi; id++) {
+            w2v_row m = map ? map[id] : id;
+            if (!listed[m]) {
+                listed[m] = 1;
+                order[at++] = m;
+            }
+        }
     }
     if (!st)
-        st = w2v_vocab_finalize(b->vocab, opts->min_count, opts->max_vocab, &maps[0], err);
-    for (unsigned i = 1; i < n && !st; i++)
-        for (size_t id = 0; id < p[i].words; id++)
-            maps[i][id] = maps[0][maps[i][id]];
+        st = w2v_vocab_set_seen_order(v, order, err);
+    free(order);
+    free(listed);
+    return st;
+}
+
+/*
+ * Join the chunks of r, read by readers rd[0..nr), into b (an empty
+ * counting builder) and finalize it, as finalize() does for one pass:
+ *   - vocabulary: the vocabulary of chunk 0's reader becomes b's as it is,
+ *     the other readers' are merged into it (each freed once merged), the
+ *     order of first appearance is declared, and the whole is finalized;
+ *   - stream: chunk 0's array, grown, becomes the stream.  Every chunk's
+ *     counting ids go through its reader's map (the final map, composed
+ *     with the reader's merge map for the others), each chunk in place on
+ *     the next free thread (remap_run, the later ones keeping a leading
+ *     sentence end); then the later chunks are copied after chunk 0 on all
+ *     threads, with a sentence end between two chunks exactly where one
+ *     pass puts one.  So the stream is that of one pass.
+ * *words receives the stream's words.  Frees each chunk's corpus once used.
+ * @return W2V_OK; W2V_ERR_NOMEM; W2V_ERR_LIMIT (too many words).
+ */
+static w2v_status join_chunks(builder *b, reading *r, reader *rd, unsigned nr,
+                              const w2v_corpus_opts *opts, w2v_tokenize_stats *stats,
+                              uint64_t *words, w2v_error *err)
+{
+    chunk *ck = r->ck;
+    const unsigned n = r->n, base = ck[0].reader;
+    uint32_t **maps = calloc(nr, sizeof *maps);
+    size_t *sizes = calloc(nr, sizeof *sizes);
+    remap_job *rj = calloc(n, sizeof *rj);
+    piece *pc = calloc(n, sizeof *pc);
+    if (!maps || !sizes || !rj || !pc) {
+        free(maps);
+        free(sizes);
+        free(rj);
+        free(pc);
+        return w2v_error_set(err, W2V_ERR_NOMEM, "%s: out of memory joining the chunks",
+                             r->path);
+    }
+    w2v_status st = W2V_OK;
+    b->vocab = rd[base].vocab;
+    rd[base].vocab = NULL;
+    for (unsigned i = 0; i < nr && !st; i++) {
+        if (i == base)
+            continue;
+        sizes[i] = w2v_vocab_size(rd[i].vocab);
+        maps[i] = malloc((sizes[i] ? sizes[i] : 1) * sizeof **maps);
+        st = maps[i] ? w2v_vocab_merge(b->vocab, rd[i].vocab, maps[i], err)
+                     : w2v_error_set(err, W2V_ERR_NOMEM, "%s: out of memory merging "
+                                     "vocabularies", r->path);
+        w2v_vocab_free(rd[i].vocab);
+        rd[i].vocab = NULL;
+    }
+    if (!st)
+        st = declare_seen_order(b->vocab, r, maps, err);
+    uint32_t *final = NULL;
+    if (!st)
+        st = w2v_vocab_finalize(b->vocab, opts->min_count, opts->max_vocab, &final, err);
+    for (unsigned i = 0; i < nr && !st; i++)
+        for (size_t id = 0; maps[i] && id < sizes[i]; id++)
+            maps[i][id] = final[maps[i][id]];
+    if (!st)
+        maps[base] = final;
+    else
+        free(final);
     size_t total = 0;
-    for (unsigned i = 0; i < n; i++)
-        total += p[i].c->len + 1;
-    if (!st) { /* share 0's array becomes the stream */
-        uint32_t *ids = realloc(p[0].c->ids, total * sizeof *ids);
+    for (unsigned k = 0; k < n; k++)
+        total += ck[k].c->len + 1;
+    if (!st) { /* chunk 0's array becomes the stream */
+        uint32_t *ids = realloc(ck[0].c->ids, total * sizeof *ids);
         if (ids) {
-            p[0].c->ids = ids;
+            ck[0].c->ids = ids;
             b->ids = ids;
             b->cap = total;
         } else {
             st = w2v_error_set(err, W2V_ERR_NOMEM, "%s: out of memory joining the stream",
-                               p[0].path);
+                               r->path);
         }
     }
-    for (unsigned i = 0; i < n && !st; i++) {
-        const w2v_corpus *c = p[i].c;
+    for (unsigned k = 0; k < n && !st; k++) {
+        const w2v_corpus *c = ck[k].c;
         /* The extra end call of a range that stops mid-line. */
-        int extra = i + 1 < n && !p[i].ends_nl;
+        int extra = k + 1 < n && !ck[k].ends_nl;
         size_t len = c->len;
-        if (extra && p[i].edge.any_token && p[i].edge.tail == 1 && len > 0 &&
+        if (extra && ck[k].edge.any_token && ck[k].edge.tail == 1 && len > 0 &&
             c->ids[len - 1] == W2V_CORPUS_EOS)
             len--;
-        rj[i] = (remap_job){.ids = c->ids, .len = len, .map = maps[i], .after_end = i == 0};
+        rj[k] = (remap_job){.ids = c->ids, .len = len, .map = maps[ck[k].reader],
+                            .after_end = k == 0};
     }
-    if (!st)
-        w2v_run_parts(n, remap_shares, &(remap_set){.job = rj, .n = n});
-    /* Where each piece goes, with the sentence end between two shares, and
+    if (!st) {
+        remap_set set = {.job = rj, .n = n};
+        atomic_init(&set.next, 0);
+        w2v_run_parts(nr, remap_chunks, &set);
+    }
+    /* Where each piece goes, with the sentence end between two chunks, and
      * a piece's leading end dropped after one (or at the very start). */
     size_t at = 0;
     uint32_t last = W2V_CORPUS_EOS;
-    for (unsigned i = 0; i < n && !st; i++) {
-        const w2v_corpus *c = p[i].c;
-        int extra = i + 1 < n && !p[i].ends_nl;
-        uint64_t real_head = p[i].edge.head - (!p[i].edge.any_token && extra && p[i].edge.head);
-        if (i > 0 && real_head && at > 0 && last != W2V_CORPUS_EOS)
+    for (unsigned k = 0; k < n && !st; k++) {
+        const w2v_corpus *c = ck[k].c;
+        int extra = k + 1 < n && !ck[k].ends_nl;
+        uint64_t real_head = ck[k].edge.head - (!ck[k].edge.any_token && extra && ck[k].edge.head);
+        if (k > 0 && real_head && at > 0 && last != W2V_CORPUS_EOS)
             b->ids[at++] = last = W2V_CORPUS_EOS;
-        size_t skip = rj[i].len > 0 && rj[i].ids[0] == W2V_CORPUS_EOS &&
+        size_t skip = rj[k].len > 0 && rj[k].ids[0] == W2V_CORPUS_EOS &&
                       (at == 0 || last == W2V_CORPUS_EOS);
-        pc[i] = (piece){.src = c->ids + skip, .len = rj[i].len - skip, .at = at};
-        at += pc[i].len;
-        if (pc[i].len)
-            last = pc[i].src[pc[i].len - 1];
-        b->dropped += rj[i].dropped;
-        *words += rj[i].words;
+        pc[k] = (piece){.src = c->ids + skip, .len = rj[k].len - skip, .at = at};
+        at += pc[k].len;
+        if (pc[k].len)
+            last = pc[k].src[pc[k].len - 1];
+        b->dropped += rj[k].dropped;
+        *words += rj[k].words;
     }
     if (!st && n > 1) {
         copy_job cj = {.dst = b->ids, .pc = pc + 1, .n = n - 1};
-        for (unsigned i = 1; i < n; i++)
-            cj.blocks += (pc[i].len + JOIN_BLOCK - 1) / JOIN_BLOCK;
+        for (unsigned k = 1; k < n; k++)
+            cj.blocks += (pc[k].len + JOIN_BLOCK - 1) / JOIN_BLOCK;
         atomic_init(&cj.next, 0);
-        w2v_run_parts(n, copy_blocks, &cj);
+        w2v_run_parts(nr, copy_blocks, &cj);
     }
-    for (unsigned i = 0; i < n; i++) {
-        w2v_corpus *c = p[i].c;
-        int extra = i + 1 < n && !p[i].ends_nl;
+    for (unsigned k = 0; k < n; k++) {
+        w2v_corpus *c = ck[k].c;
+        int extra = k + 1 < n && !ck[k].ends_nl;
         stats->bytes += c->tok.bytes;
         stats->tokens += c->tok.tokens;
         stats->sentences += c->tok.sentences - (uint64_t)(extra && c->tok.bytes > 0);
         stats->overlong += c->tok.overlong;
         if (c->ids == b->ids)
-            c->ids = NULL; /* share 0's array is the stream now */
+            c->ids = NULL; /* chunk 0's array is the stream now */
         w2v_corpus_free(c);
-        p[i].c = NULL;
+        ck[k].c = NULL;
     }
     b->len = st ? 0 : trim_ends(b->ids, at);
-    for (unsigned i = 0; i < n; i++)
+    for (unsigned i = 0; i < nr; i++)
         free(maps[i]);
     free(maps);
+    free(sizes);
     free(rj);
     free(pc);
     return st;
@@ -740,14 +877,14 @@ static w2v_status join_parts(builder *b, part *p, unsigned n, const w2v_corpus_o
 /*
  * Try a parallel read of path into *out.  @return W2V_OK with *out set, or
  * W2V_OK with *out NULL when the read should be done on one thread (not
- * applicable, or a share failed: one pass then gives the error exactly).
+ * applicable, or a chunk failed: one pass then gives the error exactly).
  */
 static w2v_status build_parallel(const char *path, const w2v_tokenizer *tok,
                                  const w2v_corpus_opts *opts, w2v_corpus **out, w2v_error *err)
 {
     *out = NULL;
-    unsigned n = opts->threads;
-    if (n < 2 || !path || !strcmp(path, "-") || opts->vocab || opts->share ||
+    unsigned nr = opts->threads;
+    if (nr < 2 || !path || !strcmp(path, "-") || opts->vocab || opts->share ||
         opts->range_begin || opts->range_end)
         return W2V_OK;
     struct stat sb;
@@ -757,36 +894,50 @@ static w2v_status build_parallel(const char *path, const w2v_tokenizer *tok,
     /* At most one token per two bytes, 4 bytes an id: could it spill? */
     if (opts->spill_bytes && (size / 2 + 1) * sizeof(uint32_t) > opts->spill_bytes)
         return W2V_OK;
-    if ((uint64_t)n > size / (PARALLEL_MIN_BYTES / 4))
-        n = (unsigned)(size / (PARALLEL_MIN_BYTES / 4));
-    uint64_t *cuts = malloc((n + 1) * sizeof *cuts);
-    part *p = calloc(n, sizeof *p);
+    if ((uint64_t)nr > size / (PARALLEL_MIN_BYTES / 4))
+        nr = (unsigned)(size / (PARALLEL_MIN_BYTES / 4));
+    reading r = {.path = path, .tok = tok, .opts = *opts};
+    r.opts.share = 1;
+    r.opts.spill_bytes = 0;
+    r.opts.threads = 1;
+    atomic_init(&r.next, 0);
+    atomic_init(&r.failed, 0);
+    const size_t slots = (size_t)CHUNK_UNITS * nr + 1;
+    uint64_t *at = malloc(slots * sizeof *at), *cuts = malloc(slots * sizeof *cuts);
+    r.ck = calloc(slots, sizeof *r.ck);
+    reader *rd = calloc(nr, sizeof *rd);
     int fd = open(path, O_RDONLY | O_CLOEXEC);
-    int ok = cuts && p && fd >= 0 && w2v_tokenize_split(path, n, cuts, NULL) == W2V_OK;
-    for (unsigned i = 0; ok && i < n; i++) {
-        int nl = cuts[i + 1] == cuts[i] ? 1 : after_newline(fd, cuts[i + 1]);
-        ok = nl >= 0 && (nl || i + 1 == n || !w2v_tokenizer_has_pattern(tok));
-        p[i] = (part){.path = path, .tok = tok, .opts = *opts, .ends_nl = nl};
-        p[i].opts.range_begin = cuts[i];
-        p[i].opts.range_end = cuts[i + 1];
-        p[i].opts.share = 1;
-        p[i].opts.spill_bytes = 0;
-        p[i].opts.threads = 1;
+    int ok = at && cuts && r.ck && rd && fd >= 0;
+    if (ok) {
+        /* the default scanner reads a cut mid-line as one pass does; a
+         * pattern needs whole lines (below) */
+        int pattern = w2v_tokenizer_has_pattern(tok);
+        r.n = schedule(size, nr, at);
+        ok = w2v_tokenize_split_at(path, r.n, at, pattern ? W2V_TOKENIZE_SPLIT_LINE_SEARCH : 0,
+                                   cuts, NULL) == W2V_OK;
+        for (unsigned k = 0; ok && k < r.n; k++) {
+            int nl = cuts[k + 1] == cuts[k] ? 1 : after_newline(fd, cuts[k + 1]);
+            ok = nl >= 0 && (nl || k + 1 == r.n || !pattern);
+            r.ck[k] = (chunk){.begin = cuts[k], .end = cuts[k + 1], .ends_nl = nl};
+        }
     }
     if (fd >= 0)
         close(fd);
     unsigned started = 0;
-    for (unsigned i = 1; ok && i < n; i++, started++)
-        if (pthread_create(&p[i].thread, NULL, read_part, &p[i]) != 0)
+    for (unsigned i = 0; ok && i < nr; i++)
+        rd[i] = (reader){.r = &r, .index = i};
+    for (unsigned i = 1; ok && i < nr; i++, started++)
+        if (pthread_create(&rd[i].thread, NULL, read_chunks, &rd[i]) != 0)
             break;
-    if (ok && started == n - 1)
-        read_part(&p[0]);
+    if (ok && started == nr - 1)
+        read_chunks(&rd[0]);
     else
-        p[0].st = W2V_ERR_THREAD;
+        ok = 0, atomic_store(&r.failed, 1);
     for (unsigned i = 1; i <= started; i++)
-        pthread_join(p[i].thread, NULL);
-    for (unsigned i = 0; ok && i < n; i++)
-        ok = p[i].st == W2V_OK;
+        pthread_join(rd[i].thread, NULL);
+    for (unsigned i = 0; ok && i < nr; i++)
+        ok = rd[i].st == W2V_OK;
+    ok = ok && atomic_load(&r.next) >= r.n; /* every chunk taken, so read */
     w2v_status st = W2V_OK;
     if (ok) {
         builder b = {.counting = 1, .name = path, .fd = -1, .line = 1};
@@ -794,7 +945,7 @@ static w2v_status build_parallel(const char *path, const w2v_tokenizer *tok,
         st = c ? W2V_OK : w2v_error_set(err, W2V_ERR_NOMEM, "corpus: out of memory");
         uint64_t words = 0;
         if (!st)
-            st = join_parts(&b, p, n, opts, &c->tok, &words, err);
+            st = join_chunks(&b, &r, rd, nr, opts, &c->tok, &words, err);
         if (!st)
             st = check_nonempty(&b, path, opts, c, err);
         if (!st) {
@@ -811,9 +962,13 @@ static w2v_status build_parallel(const char *path, const w2v_tokenizer *tok,
             free(c);
         }
     }
-    for (unsigned i = 0; p && i < n; i++)
-        w2v_corpus_free(p[i].c);
-    free(p);
+    for (unsigned k = 0; r.ck && k < r.n; k++)
+        w2v_corpus_free(r.ck[k].c);
+    for (unsigned i = 0; rd && i < nr; i++)
+        w2v_vocab_free(rd[i].vocab);
+    free(rd);
+    free(r.ck);
+    free(at);
     free(cuts);
     return st;
 }
@@ -824,14 +979,15 @@ w2v_status w2v_corpus_build(const char *path, const w2v_tokenizer *tok,
     w2v_status st = build_parallel(path, tok, opts, out, err);
     if (st || *out)
         return st;
-    return build(path, NULL, 0, tok, opts, out, NULL, err);
+    return build(path, NULL, 0, tok, opts, NULL, out, NULL, err);
 }
 
 w2v_status w2v_corpus_build_mem(const char *text, size_t len, const char *name,
                                 const w2v_tokenizer *tok, const w2v_corpus_opts *opts,
                                 w2v_corpus **out, w2v_error *err)
 {
-    return build(name ? name : "(memory)", text ? text : "", len, tok, opts, out, NULL, err);
+    return build(name ? name : "(memory)", text ? text : "", len, tok, opts, NULL, out, NULL,
+                 err);
 }
 
 w2v_status w2v_corpus_finish(w2v_corpus *c, w2v_vocab *final, w2v_error *err)
