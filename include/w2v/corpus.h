@@ -57,7 +57,8 @@ typedef struct {
     uint64_t words;           /* word ids in the stream (len minus markers) */
     uint64_t dropped;         /* tokens not in the final vocabulary */
     w2v_tokenize_stats tok;   /* what the tokenizer saw */
-    size_t mapped_bytes;      /* non-zero: ids is a mapping of the spill file */
+    size_t mapped_bytes;      /* non-zero: ids is a mapping of this many bytes (of the
+                                 spill file, or pages of a parallel read's own) */
     int share;                /* non-zero: an unfinished share (opts->share): vocab is
                                  its counting vocabulary, ids its counting ids (sentence
                                  ends not yet trimmed) until w2v_corpus_finish */

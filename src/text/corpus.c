@@ -10,6 +10,7 @@
  * vocabulary's lookups, not the tokenizer, were most of the reading time,
  * and holding tokens back lets their cache lines be asked for ahead.
  */
+#define _GNU_SOURCE /* mremap: the parallel read moves pages instead of copying them */
 #include "w2v/corpus.h"
 
 #include <errno.h>
@@ -36,6 +37,7 @@ typedef struct {
     w2v_vocab *vocab;
     int counting;       /* 1: intern and count; 0: look up in a fixed vocabulary */
     int borrowed;       /* the vocabulary is the caller's: neither freed nor handed on */
+    int paged;          /* ids is pages of its own (pages_resize), cap entries of them */
     uint32_t *ids;      /* the stream, or (spilled) a write buffer of cap entries */
     size_t len, cap;    /* entries pushed in all; room in ids */
     uint32_t last;      /* the last entry pushed */
@@ -101,6 +103,33 @@ static int spill(builder *b)
     return 0;
 }
 
+/*
+ * An array in pages of its own: p (NULL: none yet) of old_bytes resized to
+ * new_bytes, both multiples of the page size, its contents kept.  The
+ * parallel read keeps its chunks' streams so, and its join moves their
+ * pages into the joined stream (join_chunks) rather than copying them.
+ * @return the array, or NULL (p left as it was).
+ */
+static void *pages_resize(void *p, size_t old_bytes, size_t new_bytes)
+{
+    void *q;
+#ifdef MREMAP_MAYMOVE
+    if (p)
+        q = mremap(p, old_bytes, new_bytes, MREMAP_MAYMOVE);
+    else
+#endif
+        q = mmap(NULL, new_bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (q == MAP_FAILED)
+        return NULL;
+#ifndef MREMAP_MAYMOVE
+    if (p) {
+        memcpy(q, p, old_bytes < new_bytes ? old_bytes : new_bytes);
+        munmap(p, old_bytes);
+    }
+#endif
+    return q;
+}
+
 static int push(builder *b, uint32_t id)
 {
     if (b->fd < 0 && b->spill_at && b->len >= b->spill_at && spill(b) != 0)
@@ -116,8 +145,9 @@ static int push(builder *b, uint32_t id)
         return 0;
     }
     if (b->len == b->cap) {
-        size_t cap = b->cap ? b->cap * 2 : 1u << 16;
-        uint32_t *ids = realloc(b->ids, cap * sizeof *ids);
+        size_t cap = b->cap ? b->cap * 2 : 1u << 16; /* 256 KiB: whole pages */
+        uint32_t *ids = b->paged ? pages_resize(b->ids, b->cap * sizeof *ids, cap * sizeof *ids)
+                                 : realloc(b->ids, cap * sizeof *ids);
         if (!ids) {
             b->st = w2v_error_set(&b->cb_err, W2V_ERR_NOMEM,
                                   "%s: out of memory after %zu tokens", b->name, b->len);
@@ -414,6 +444,8 @@ static void builder_drop(builder *b, size_t mapped)
         close(b->fd);
     if (mapped && b->fd < 0)
         munmap(b->ids, mapped);
+    else if (b->paged && b->ids)
+        munmap(b->ids, b->cap * sizeof *b->ids);
     else
         free(b->ids);
 }
@@ -443,6 +475,9 @@ static w2v_status builder_done(builder *b, w2v_status st, const char *path,
     if (mapped) {
         c->ids = b->ids;
         c->mapped_bytes = mapped;
+    } else if (b->paged) { /* for the join to move: kept as it is */
+        c->ids = b->ids;
+        c->mapped_bytes = b->ids ? b->cap * sizeof *b->ids : 0;
     } else { /* give back the slack of the doubling growth */
         uint32_t *shrunk = realloc(b->ids, (b->len ? b->len : 1) * sizeof *b->ids);
         c->ids = shrunk ? shrunk : b->ids;
@@ -468,9 +503,10 @@ typedef struct {
 
 /*
  * Read path (or text[0..text_len), if text is non-NULL) with opts into *out;
- * count_into, if non-NULL, is a counting vocabulary of the caller's that the
- * read adds to (opts->share, no opts->vocab) and that *out does not hold.
- * edge, if non-NULL, receives the read's edges.
+ * count_into, if non-NULL, makes it a chunk of a parallel read: a counting
+ * vocabulary of the caller's that the read adds to (opts->share, no
+ * opts->vocab) and that *out does not hold, and a stream in pages of its
+ * own (paged).  edge, if non-NULL, receives the read's edges.
  */
 static w2v_status build(const char *path, const char *text, size_t text_len,
                         const w2v_tokenizer *tok, const w2v_corpus_opts *opts,
@@ -482,6 +518,7 @@ static w2v_status build(const char *path, const char *text, size_t text_len,
     if (count_into) {
         b.vocab = count_into;
         b.borrowed = 1;
+        b.paged = 1;
     }
     w2v_corpus *c = calloc(1, sizeof *c);
     w2v_status st = c ? W2V_OK : w2v_error_set(err, W2V_ERR_NOMEM, "corpus: out of memory");
@@ -602,24 +639,16 @@ static unsigned schedule(uint64_t size, unsigned readers, uint64_t *at)
     return k;
 }
 
-/* Entries of a chunk copied to the joined stream as one piece of work, its
- * pages released after: 256 KiB, small enough that the threads share a
- * copy evenly and that it never holds much twice. */
-#define JOIN_BLOCK ((size_t)1 << 16)
-
 /*
  * Give the pages of ids[0..n) that lie wholly inside it back to the kernel:
- * they were copied to the joined stream and are never read again (the
- * array is freed right after), so the join does not hold a chunk and its
- * copy at once.  Advice only: where it fails, the memory stays until free.
+ * where a chunk's pages cannot be moved into the joined stream they are
+ * copied, and never read again, so the join does not hold a chunk and its
+ * copy at once.  Advice only: where it fails, the memory stays until freed.
  */
-static void release_pages(uint32_t *ids, size_t n)
+static void release_pages(uint32_t *ids, size_t n, size_t page)
 {
-    long page = sysconf(_SC_PAGESIZE);
-    if (page <= 0)
-        return;
-    uintptr_t lo = ((uintptr_t)ids + (uintptr_t)page - 1) / (uintptr_t)page * (uintptr_t)page;
-    uintptr_t hi = (uintptr_t)(ids + n) / (uintptr_t)page * (uintptr_t)page;
+    uintptr_t lo = ((uintptr_t)ids + page - 1) / page * page;
+    uintptr_t hi = (uintptr_t)(ids + n) / page * page;
     if (hi > lo)
         (void)madvise((void *)lo, hi - lo, MADV_DONTNEED);
 }
@@ -660,45 +689,83 @@ static void remap_chunks(void *arg, unsigned which, unsigned parts)
     }
 }
 
-/* The later chunks' pieces, copied into the joined stream block by block
- * by every thread, each taking the next block: the copy's time is mostly
- * first touches of the stream's fresh pages, which the threads then take
- * in parallel.  A block's source pages are released once copied, so the
- * copy does not hold a chunk and its copy at once. */
+/* A later chunk's piece of the joined stream, and where it goes. */
 typedef struct {
-    uint32_t *src;       /* the piece, in its chunk's array (after a dropped
-                            leading end) */
-    size_t len, at;      /* entries, and where they go in the stream */
+    w2v_corpus *c;       /* the chunk: pages c->ids[0..mapped_bytes) */
+    size_t from, len;    /* the piece: c->ids[from..from+len) */
+    size_t at;           /* where it goes in the stream */
+    int end_before;      /* a sentence end goes at at - 1 */
 } piece;
 
 typedef struct {
-    uint32_t *dst;
-    const piece *pc;
+    uint32_t *dst;       /* the stream: pages of its own, room for every piece */
+    piece *pc;
     unsigned n;          /* pieces */
-    size_t blocks;       /* JOIN_BLOCK blocks over all pieces */
-    atomic_size_t next;  /* the next block to copy */
-} copy_job;
+    size_t page;
+    atomic_uint next;    /* the next piece to place */
+} place_job;
 
-static void copy_blocks(void *arg, unsigned which, unsigned parts)
+/*
+ * Every part (w2v_run_parts) takes the next piece and puts its body, all
+ * from the first page boundary of its place on, into the stream without
+ * copying it: the piece is shifted within its own pages to the offset in a
+ * page that its place has, and those pages are then moved there (mremap).
+ * The head before that boundary shares a page with what comes before and
+ * is copied afterwards (place_heads), once every body is in.  Where pages
+ * cannot be moved the body is copied, and its source pages released.
+ */
+static void place_bodies(void *arg, unsigned which, unsigned parts)
 {
-    (void)which; /* every part takes the next block until none is left */
+    (void)which;
     (void)parts;
-    copy_job *j = arg;
-    unsigned i = 0;      /* blocks come in order: the piece moves forward only */
-    size_t first = 0;    /* piece i's first block */
-    for (size_t blk; (blk = atomic_fetch_add(&j->next, 1)) < j->blocks;) {
-        for (;;) {
-            size_t nb = (j->pc[i].len + JOIN_BLOCK - 1) / JOIN_BLOCK;
-            if (blk < first + nb)
-                break;
-            first += nb;
-            i++;
+    place_job *j = arg;
+    const size_t page = j->page;
+    for (unsigned i; (i = atomic_fetch_add(&j->next, 1)) < j->n;) {
+        piece *pc = &j->pc[i];
+        const size_t bytes = pc->len * sizeof(uint32_t);
+        const uintptr_t d = (uintptr_t)(j->dst + pc->at);
+        const uintptr_t body = (d + page - 1) / page * page;
+        if (d + bytes <= body)
+            continue; /* all head */
+        w2v_corpus *c = pc->c;
+#ifdef MREMAP_FIXED
+        const size_t off = d % page; /* a multiple of 4: dst is page-aligned */
+        const size_t need = (off + bytes + page - 1) / page * page;
+        void *grown = need <= c->mapped_bytes ? c->ids
+                                               : pages_resize(c->ids, c->mapped_bytes, need);
+        if (grown) {
+            c->ids = grown;
+            c->mapped_bytes = need > c->mapped_bytes ? need : c->mapped_bytes;
+            char *base = (char *)c->ids;
+            memmove(base + off, c->ids + pc->from, bytes);
+            pc->from = off / sizeof(uint32_t);
+            char *src = base + off + (body - d); /* page-aligned, as body is */
+            size_t len = (size_t)(base + need - src);
+            if (mremap(src, len, len, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)body) != MAP_FAILED)
+                continue;
         }
+#endif
+        const char *src = (const char *)(c->ids + pc->from) + (body - d);
+        memcpy((void *)body, src, d + bytes - body);
+        release_pages(c->ids + pc->from, pc->len, page);
+    }
+}
+
+/* The heads of the pieces, and the sentence ends between them, once every
+ * body is in (place_bodies). */
+static void place_heads(const place_job *j)
+{
+    for (unsigned i = 0; i < j->n; i++) {
         const piece *pc = &j->pc[i];
-        size_t k0 = (blk - first) * JOIN_BLOCK;
-        size_t k = pc->len - k0 < JOIN_BLOCK ? pc->len - k0 : JOIN_BLOCK;
-        memcpy(j->dst + pc->at + k0, pc->src + k0, k * sizeof *pc->src);
-        release_pages(pc->src + k0, k);
+        if (pc->end_before)
+            j->dst[pc->at - 1] = W2V_CORPUS_EOS;
+        const uintptr_t d = (uintptr_t)(j->dst + pc->at);
+        const uintptr_t body = (d + j->page - 1) / j->page * j->page;
+        size_t bytes = pc->len * sizeof(uint32_t);
+        if (bytes > body - d)
+            bytes = body - d;
+        if (bytes)
+            memcpy((void *)d, pc->c->ids + pc->from, bytes);
     }
 }
 
@@ -742,13 +809,14 @@ static w2v_status declare_seen_order(w2v_vocab *v, const reading *r, uint32_t *c
  *   - vocabulary: the vocabulary of chunk 0's reader becomes b's as it is,
  *     the other readers' are merged into it (each freed once merged), the
  *     order of first appearance is declared, and the whole is finalized;
- *   - stream: chunk 0's array, grown, becomes the stream.  Every chunk's
+ *   - stream: chunk 0's pages, grown, become the stream.  Every chunk's
  *     counting ids go through its reader's map (the final map, composed
  *     with the reader's merge map for the others), each chunk in place on
  *     the next free thread (remap_run, the later ones keeping a leading
- *     sentence end); then the later chunks are copied after chunk 0 on all
- *     threads, with a sentence end between two chunks exactly where one
- *     pass puts one.  So the stream is that of one pass.
+ *     sentence end); then the later chunks' pages are moved in after chunk
+ *     0 (place_bodies, place_heads), with a sentence end between two
+ *     chunks exactly where one pass puts one.  So the stream is that of
+ *     one pass, and no chunk is copied or held twice.
  * *words receives the stream's words.  Frees each chunk's corpus once used.
  * @return W2V_OK; W2V_ERR_NOMEM; W2V_ERR_LIMIT (too many words).
  */
@@ -799,12 +867,18 @@ static w2v_status join_chunks(builder *b, reading *r, reader *rd, unsigned nr,
     size_t total = 0;
     for (unsigned k = 0; k < n; k++)
         total += ck[k].c->len + 1;
-    if (!st) { /* chunk 0's array becomes the stream */
-        uint32_t *ids = realloc(ck[0].c->ids, total * sizeof *ids);
+    long pagesize = sysconf(_SC_PAGESIZE);
+    const size_t page = pagesize > 0 ? (size_t)pagesize : 4096;
+    if (!st) { /* chunk 0's pages become the stream */
+        w2v_corpus *c0 = ck[0].c;
+        size_t bytes = (total * sizeof *b->ids + page - 1) / page * page;
+        uint32_t *ids = pages_resize(c0->ids, c0->mapped_bytes, bytes);
         if (ids) {
-            ck[0].c->ids = ids;
+            c0->ids = ids;
+            c0->mapped_bytes = bytes;
             b->ids = ids;
-            b->cap = total;
+            b->cap = bytes / sizeof *ids;
+            b->paged = 1;
         } else {
             st = w2v_error_set(err, W2V_ERR_NOMEM, "%s: out of memory joining the stream",
                                r->path);
@@ -831,26 +905,28 @@ static w2v_status join_chunks(builder *b, reading *r, reader *rd, unsigned nr,
     size_t at = 0;
     uint32_t last = W2V_CORPUS_EOS;
     for (unsigned k = 0; k < n && !st; k++) {
-        const w2v_corpus *c = ck[k].c;
+        w2v_corpus *c = ck[k].c;
         int extra = k + 1 < n && !ck[k].ends_nl;
         uint64_t real_head = ck[k].edge.head - (!ck[k].edge.any_token && extra && ck[k].edge.head);
-        if (k > 0 && real_head && at > 0 && last != W2V_CORPUS_EOS)
-            b->ids[at++] = last = W2V_CORPUS_EOS;
+        int end_before = k > 0 && real_head && at > 0 && last != W2V_CORPUS_EOS;
+        if (end_before)
+            at++, last = W2V_CORPUS_EOS;
         size_t skip = rj[k].len > 0 && rj[k].ids[0] == W2V_CORPUS_EOS &&
                       (at == 0 || last == W2V_CORPUS_EOS);
-        pc[k] = (piece){.src = c->ids + skip, .len = rj[k].len - skip, .at = at};
+        pc[k] = (piece){.c = c, .from = skip, .len = rj[k].len - skip, .at = at,
+                        .end_before = end_before};
         at += pc[k].len;
         if (pc[k].len)
-            last = pc[k].src[pc[k].len - 1];
+            last = c->ids[skip + pc[k].len - 1];
         b->dropped += rj[k].dropped;
         *words += rj[k].words;
     }
+    /* chunk 0 is in place: remap_run dropped its leading ends (skip 0) */
     if (!st && n > 1) {
-        copy_job cj = {.dst = b->ids, .pc = pc + 1, .n = n - 1};
-        for (unsigned k = 1; k < n; k++)
-            cj.blocks += (pc[k].len + JOIN_BLOCK - 1) / JOIN_BLOCK;
-        atomic_init(&cj.next, 0);
-        w2v_run_parts(nr, copy_blocks, &cj);
+        place_job pj = {.dst = b->ids, .pc = pc + 1, .n = n - 1, .page = page};
+        atomic_init(&pj.next, 0);
+        w2v_run_parts(nr, place_bodies, &pj);
+        place_heads(&pj);
     }
     for (unsigned k = 0; k < n; k++) {
         w2v_corpus *c = ck[k].c;
@@ -859,8 +935,10 @@ static w2v_status join_chunks(builder *b, reading *r, reader *rd, unsigned nr,
         stats->tokens += c->tok.tokens;
         stats->sentences += c->tok.sentences - (uint64_t)(extra && c->tok.bytes > 0);
         stats->overlong += c->tok.overlong;
-        if (c->ids == b->ids)
-            c->ids = NULL; /* chunk 0's array is the stream now */
+        if (c->ids == b->ids) { /* chunk 0's pages are the stream now */
+            c->ids = NULL;
+            c->mapped_bytes = 0;
+        }
         w2v_corpus_free(c);
         ck[k].c = NULL;
     }
@@ -948,17 +1026,20 @@ static w2v_status build_parallel(const char *path, const w2v_tokenizer *tok,
             st = join_chunks(&b, &r, rd, nr, opts, &c->tok, &words, err);
         if (!st)
             st = check_nonempty(&b, path, opts, c, err);
-        if (!st) {
-            uint32_t *shrunk = realloc(b.ids, (b.len ? b.len : 1) * sizeof *b.ids);
+        if (!st) { /* give back the pages past the stream's end */
+            long pagesize = sysconf(_SC_PAGESIZE);
+            size_t page = pagesize > 0 ? (size_t)pagesize : 4096, mapped = b.cap * sizeof *b.ids;
+            size_t need = ((b.len ? b.len : 1) * sizeof *b.ids + page - 1) / page * page;
+            uint32_t *shrunk = need < mapped ? pages_resize(b.ids, mapped, need) : NULL;
             c->ids = shrunk ? shrunk : b.ids;
+            c->mapped_bytes = shrunk ? need : mapped;
             c->len = b.len;
             c->vocab = b.vocab;
             c->dropped = b.dropped;
             c->words = words;
             *out = c;
         } else {
-            w2v_vocab_free(b.vocab);
-            free(b.ids);
+            builder_drop(&b, 0);
             free(c);
         }
     }
