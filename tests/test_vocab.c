@@ -109,13 +109,16 @@ static void test_seen_order(void)
     uint64_t seed = 7;
     T_OK(w2v_vocab_create(&v, NULL));
     char w[32];
+    unsigned added = 0;
     for (unsigned i = 0; i < N; i++) {
         seed = seed * 6364136223846793005ull + 1442695040888963407ull;
         count[i] = 1 + (seed >> 33) % 6;
         perm[i] = i;
         snprintf(w, sizeof w, "w%u", i);
-        add(v, w, count[i]);
+        w2v_row id;
+        added += w2v_vocab_add(v, w, strlen(w), count[i], &id, NULL) == W2V_OK && id == i;
     }
+    T_EQ(added, N);
     for (unsigned i = N - 1; i > 0; i--) {
         seed = seed * 6364136223846793005ull + 1442695040888963407ull;
         unsigned j = (unsigned)((seed >> 33) % (i + 1));
