@@ -71,7 +71,7 @@ static void test_growth_and_ties(void)
 }
 
 /* A declared order of first appearance breaks the ties instead of the ids;
- * an order that is no permutation is refused and changes nothing. */
+ * an order that is no permutation is refused, naming the id. */
 static void test_seen_order(void)
 {
     w2v_vocab *v;

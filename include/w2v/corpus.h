@@ -68,15 +68,17 @@ w2v_corpus_opts w2v_corpus_opts_default(void);
 
 /*
  * Read path ("-" for stdin) with tok and build the corpus.
- * With opts->threads > 1 a regular file is cut into that many byte ranges
- * (w2v_tokenize_split) counted in parallel; their vocabularies are merged
- * in file order (so first-seen order, which breaks count ties, is the
- * file's) and their streams joined, with a sentence end between two shares
- * exactly where the text has one.  It reads with one thread instead for
- * standard input, a byte range, a share, a given vocabulary, a pattern
- * tokenizer whose cuts would fall mid-line (a pattern may match across a
- * blank), a file under 1 MiB, a stream that might need to spill, and to
- * report any error (so messages name the line as one pass counts it).
+ * With opts->threads > 1 a regular file is cut into byte ranges
+ * (w2v_tokenize_split_at), large first and small last, that up to that many
+ * threads count as they free up; their vocabularies are merged (with the
+ * file's first-seen order, which breaks count ties) and their streams
+ * joined in file order, with a sentence end between two ranges exactly
+ * where the text has one: the vocabulary and stream of one thread's read.
+ * It reads with one thread instead for standard input, a byte range, a
+ * share, a given vocabulary, a pattern tokenizer whose cuts would fall
+ * mid-line (a pattern may match across a blank), a file under 1 MiB, a
+ * stream that might need to spill, and to report any error (so messages
+ * name the line as one pass counts it).
  * @return W2V_OK and *out, or an error (I/O naming the path, W2V_ERR_EMPTY
  * when no word survives min-count, W2V_ERR_NOMEM, or the vocabulary's error
  * for a token it refuses, a NUL byte or one over W2V_VOCAB_MAX_WORD_BYTES,
