@@ -124,6 +124,7 @@ int main(int argc, char **argv)
             goto out;
         t_read = cli_now() - t0;
     }
+    double read_peak_mb = (double)cli_peak_rss() / 1e6; /* the read's own peak */
     size_t V = w2v_vocab_size(corpus->vocab);
     if (!o.quiet) {
         fprintf(stderr,
@@ -225,10 +226,10 @@ int main(int argc, char **argv)
                 (double)cli_peak_rss() / 1e6, ts.kernel, train_mode_name(&o.train), o.output);
         if (o.verbose)
             fprintf(stderr,
-                    "time: read+vocabulary %.2f s (%.0f MB/s), training %.2f s, writing %.2f s; "
-                    "%.1f%% of the run outside the training kernel\n",
+                    "time: read+vocabulary %.2f s (%.0f MB/s, peak memory %.1f MB), training "
+                    "%.2f s, writing %.2f s; %.1f%% of the run outside the training kernel\n",
                     t_read, t_read > 0 ? (double)corpus->tok.bytes / 1e6 / t_read : 0.0,
-                    ts.seconds, t_write, 100.0 * (wall - ts.seconds) / wall);
+                    read_peak_mb, ts.seconds, t_write, 100.0 * (wall - ts.seconds) / wall);
     }
     rc = 0;
 out:
