@@ -185,8 +185,8 @@ w2v_status w2v_tokenize_split(const char *path, unsigned n, uint64_t *cuts, w2v_
  * cuts[i] (0 < i < n) is the cut that rule gives for the nominal offset
  * at[i] (at[0] and at[n] are not read), raised to cuts[i-1] where it would
  * fall before it.  line_search 0 cuts after the first whitespace byte, which
- * is all the default scanner needs (corpus.c's parallel read, whose shares
- * of unequal sizes let its readers take work as they free up).
+ * is all the default scanner needs (w2v_corpus_build's parallel read, whose
+ * chunks of unequal sizes let its readers take work as they free up).
  * @return as w2v_tokenize_split; W2V_ERR_ARG for a NULL at.
  */
 w2v_status w2v_tokenize_split_at(const char *path, unsigned n, const uint64_t *at,
