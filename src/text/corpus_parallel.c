@@ -52,6 +52,10 @@
 /* Files below this are read on one thread: starting threads costs more. */
 #define PARALLEL_MIN_BYTES (1u << 20)
 
+/* Readers at most, whatever opts->threads asks (the trainer's own limit):
+ * it bounds the chunk tables, CHUNK_UNITS entries a reader. */
+#define MAX_READERS 1024u
+
 /* Units of the file per reader; a chunk is the units left / (2 readers),
  * rounded up: for 2 readers, 13 chunks from a quarter of the file down to
  * a sixty-fourth, so that the readers finish within a few ms (enwiki8's
@@ -441,6 +445,8 @@ w2v_status w2v_corpus_build_parallel(const char *path, const w2v_tokenizer *tok,
         return W2V_OK;
     if ((uint64_t)nr > size / (PARALLEL_MIN_BYTES / 4))
         nr = (unsigned)(size / (PARALLEL_MIN_BYTES / 4));
+    if (nr > MAX_READERS)
+        nr = MAX_READERS;
     reading r = {.path = path, .tok = tok, .opts = *opts};
     r.opts.share = 1;
     r.opts.spill_bytes = 0;
