@@ -21,6 +21,7 @@
 #include <sys/stat.h>
 
 #include "core/hash64.h"
+#include "core/hashed_reader.h"
 #include "core/hashed_writer.h"
 #include "w2v/atomic_file.h"
 
@@ -103,42 +104,16 @@ w2v_status w2v_checkpoint_save(const char *path, const char *corpus_path,
 
 /* ---- reading ---- */
 
-typedef struct {
-    FILE *fp;
-    const char *path;
-    w2v_hash64 hs;
-    uint64_t off;
-    w2v_status st;
-    w2v_error *err;
-} reader;
-
-static int get(reader *r, void *p, size_t n)
-{
-    if (r->st)
-        return -1;
-    if (n && fread(p, 1, n, r->fp) != n) {
-        r->st = w2v_error_set(r->err, ferror(r->fp) ? W2V_ERR_IO : W2V_ERR_FORMAT,
-                              "%s: checkpoint truncated at byte %llu", r->path,
-                              (unsigned long long)r->off);
-        return -1;
-    }
-    w2v_hash64_add(&r->hs, p, n);
-    r->off += n;
-    return 0;
-}
-
-static uint32_t get_u32(reader *r) { uint32_t v = 0; get(r, &v, 4); return v; }
-static uint64_t get_u64(reader *r) { uint64_t v = 0; get(r, &v, 8); return v; }
-static double get_f64(reader *r) { double v = 0; get(r, &v, 8); return v; }
+typedef w2v_hreader reader;
 
 static char *get_string(reader *r, uint32_t n)
 {
     char *s = malloc((size_t)n + 1);
     if (!s) {
-        r->st = w2v_error_set(r->err, W2V_ERR_NOMEM, "%s: out of memory", r->path);
+        r->st = w2v_error_set(r->err, W2V_ERR_NOMEM, "%s: out of memory", r->name);
         return NULL;
     }
-    if (get(r, s, n) != 0) {
+    if (w2v_hr_get(r, s, n) != 0) {
         free(s);
         return NULL;
     }
@@ -146,20 +121,12 @@ static char *get_string(reader *r, uint32_t n)
     return s;
 }
 
-static w2v_status bad(reader *r, const char *what)
-{
-    if (!r->st)
-        r->st = w2v_error_set(r->err, W2V_ERR_FORMAT, "%s: not a valid checkpoint (%s)", r->path,
-                              what);
-    return r->st;
-}
-
 /* A callee's error st (already in r->err) as the reader's, naming the file. */
 static void named(reader *r, w2v_status st)
 {
     char why[W2V_ERROR_MSG_MAX];
     snprintf(why, sizeof why, "%s", r->err ? r->err->msg : "");
-    r->st = w2v_error_set(r->err, st, "%s: %s", r->path, why);
+    r->st = w2v_error_set(r->err, st, "%s: %s", r->name, why);
 }
 
 /* What the fixed-size header gives beyond the fields of w2v_checkpoint. */
@@ -188,39 +155,39 @@ static w2v_status open_regular(const char *path, FILE **fp, uint64_t *size, w2v_
 static void read_header(reader *r, w2v_checkpoint *ck, header *h)
 {
     char magic[8] = {0};
-    get(r, magic, 8);
+    w2v_hr_get(r, magic, 8);
     if (!r->st && memcmp(magic, MAGIC, 8) != 0)
-        bad(r, "wrong magic");
-    uint32_t version = get_u32(r), order = get_u32(r);
+        w2v_hr_bad(r, "wrong magic");
+    uint32_t version = w2v_hr_u32(r), order = w2v_hr_u32(r);
     if (!r->st && version != W2V_CHECKPOINT_VERSION)
         r->st = w2v_error_set(r->err, W2V_ERR_FORMAT, "%s: checkpoint version %u, this build "
-                              "reads %d", r->path, version, W2V_CHECKPOINT_VERSION);
+                              "reads %d", r->name, version, W2V_CHECKPOINT_VERSION);
     if (!r->st && order != ORDER_MARK)
-        bad(r, "written on a machine of the other byte order");
-    h->V = get_u64(r);
-    h->D = get_u64(r);
-    ck->corpus_len = get_u64(r);
-    ck->corpus_words = get_u64(r);
-    ck->corpus_hash = get_u64(r);
-    h->words_done = get_u64(r);
-    ck->max_token_bytes = get_u64(r);
+        w2v_hr_bad(r, "written on a machine of the other byte order");
+    h->V = w2v_hr_u64(r);
+    h->D = w2v_hr_u64(r);
+    ck->corpus_len = w2v_hr_u64(r);
+    ck->corpus_words = w2v_hr_u64(r);
+    ck->corpus_hash = w2v_hr_u64(r);
+    h->words_done = w2v_hr_u64(r);
+    ck->max_token_bytes = w2v_hr_u64(r);
     w2v_train_opts *o = &ck->train;
     *o = w2v_train_opts_default();
-    o->seed = get_u64(r);
-    o->window = get_u32(r);
-    o->negative = get_u32(r);
-    o->epochs = get_u32(r);
-    o->threads = get_u32(r);
-    o->kernel = (w2v_kernel)get_u32(r);
-    uint32_t lowercase = get_u32(r);
-    h->regex_len = get_u32(r);
-    h->path_len = get_u32(r);
-    uint32_t cbow = get_u32(r), hs = get_u32(r);
-    o->alpha = get_f64(r);
-    o->sample = get_f64(r);
+    o->seed = w2v_hr_u64(r);
+    o->window = w2v_hr_u32(r);
+    o->negative = w2v_hr_u32(r);
+    o->epochs = w2v_hr_u32(r);
+    o->threads = w2v_hr_u32(r);
+    o->kernel = (w2v_kernel)w2v_hr_u32(r);
+    uint32_t lowercase = w2v_hr_u32(r);
+    h->regex_len = w2v_hr_u32(r);
+    h->path_len = w2v_hr_u32(r);
+    uint32_t cbow = w2v_hr_u32(r), hs = w2v_hr_u32(r);
+    o->alpha = w2v_hr_f64(r);
+    o->sample = w2v_hr_f64(r);
     o->progress = NULL;
     if (!r->st && (lowercase > 1 || cbow > 1 || hs > 1))
-        bad(r, "mode flags out of range");
+        w2v_hr_bad(r, "mode flags out of range");
     ck->lowercase = (int)lowercase;
     o->cbow = (int)cbow;
     o->hs = (int)hs;
@@ -234,20 +201,20 @@ static void check_header(reader *r, const w2v_checkpoint *ck, const header *h)
     if (r->st)
         return;
     if (h->V == 0 || h->V > W2V_VOCAB_MAX_WORDS || h->D == 0 || h->D > W2V_MODEL_MAX_DIM)
-        bad(r, "vocabulary size or dimension out of range");
+        w2v_hr_bad(r, "vocabulary size or dimension out of range");
     else if (h->V * h->D * 4 * (1 + (o->negative > 0) + (uint64_t)o->hs) > h->size + 4 * h->D)
-        bad(r, "matrices larger than the file");
+        w2v_hr_bad(r, "matrices larger than the file");
     else if (h->regex_len > MAX_PATH_BYTES || h->path_len > MAX_PATH_BYTES)
-        bad(r, "string lengths out of range");
+        w2v_hr_bad(r, "string lengths out of range");
     else if (o->threads == 0 || o->threads > W2V_TRAIN_MAX_THREADS ||
              (uint64_t)o->threads * 32 > h->size) /* 32 bytes per worker */
-        bad(r, "thread count out of range");
+        w2v_hr_bad(r, "thread count out of range");
     else if (w2v_train_check(o, &e2) != W2V_OK)
-        r->st = w2v_error_set(r->err, W2V_ERR_FORMAT, "%s: bad settings: %s", r->path, e2.msg);
+        r->st = w2v_error_set(r->err, W2V_ERR_FORMAT, "%s: bad settings: %s", r->name, e2.msg);
     else if (ck->max_token_bytes == 0 || ck->max_token_bytes > W2V_TOKENIZE_MAX_TOKEN_LIMIT)
-        bad(r, "token length limit out of range");
+        w2v_hr_bad(r, "token length limit out of range");
     else if (ck->corpus_words > ck->corpus_len || h->words_done > ck->corpus_words * o->epochs)
-        bad(r, "progress out of range");
+        w2v_hr_bad(r, "progress out of range");
 }
 
 /* The tokenizer pattern, the corpus path and each worker's state. */
@@ -267,17 +234,17 @@ static void read_strings_and_workers(reader *r, w2v_checkpoint *ck, const header
     ck->state.words_done = h->words_done;
     for (unsigned i = 0; i < o->threads && !r->st; i++) {
         w2v_worker_state *ws = &ck->state.workers[i];
-        ws->epoch = get_u32(r);
-        get(r, &ws->alpha, 4);
-        ws->pos = get_u64(r);
-        ws->rng = get_u64(r);
-        ws->pending = get_u64(r);
+        ws->epoch = w2v_hr_u32(r);
+        w2v_hr_get(r, &ws->alpha, 4);
+        ws->pos = w2v_hr_u64(r);
+        ws->rng = w2v_hr_u64(r);
+        ws->pending = w2v_hr_u64(r);
         /* pending is published once it reaches W2V_TRAIN_CHUNK, so a saved
          * worker always holds less */
         if (!r->st && (ws->epoch > o->epochs || ws->pos > ck->corpus_len ||
                        ws->pending >= W2V_TRAIN_CHUNK ||
                        !(ws->alpha >= 0 && ws->alpha <= (float)o->alpha)))
-            bad(r, "worker state out of range");
+            w2v_hr_bad(r, "worker state out of range");
     }
 }
 
@@ -291,18 +258,18 @@ static void read_vocab(reader *r, w2v_checkpoint *ck, uint64_t V)
         named(r, st);
     char word[W2V_VOCAB_MAX_WORD_BYTES];
     for (uint64_t i = 0; i < V && !r->st; i++) {
-        uint32_t len = get_u32(r);
+        uint32_t len = w2v_hr_u32(r);
         if (!r->st && (len == 0 || len > sizeof word)) {
-            bad(r, "word length out of range");
+            w2v_hr_bad(r, "word length out of range");
             break;
         }
-        if (get(r, word, len) != 0)
+        if (w2v_hr_get(r, word, len) != 0)
             break;
-        uint64_t count = get_u64(r);
+        uint64_t count = w2v_hr_u64(r);
         uint32_t id;
         if (!r->st && (w2v_vocab_find(ck->vocab, word, len) != W2V_VOCAB_NONE ||
                             w2v_vocab_add(ck->vocab, word, len, count, &id, NULL) != W2V_OK))
-            bad(r, "duplicate or invalid word");
+            w2v_hr_bad(r, "duplicate or invalid word");
     }
 }
 
@@ -323,7 +290,7 @@ static void read_matrices(reader *r, w2v_checkpoint *ck, const header *h, size_t
     uint64_t nrows[3] = {h->V, h->V, h->V > 1 ? h->V - 1 : 1};
     for (int k = 0; k < 3 && !r->st; k++)
         for (uint64_t i = 0; mats[k] && i < nrows[k] && !r->st; i++)
-            get(r, mats[k] + i * ck->model.stride, h->D * sizeof(float));
+            w2v_hr_get(r, mats[k] + i * ck->model.stride, h->D * sizeof(float));
 }
 
 /* The checksum of everything read, and nothing after it. */
@@ -334,12 +301,12 @@ static void read_checksum(reader *r)
     uint64_t want = w2v_hash64_final(&r->hs), got;
     if (fread(&got, 8, 1, r->fp) != 1)
         r->st = w2v_error_set(r->err, W2V_ERR_FORMAT, "%s: checkpoint truncated at byte %llu",
-                              r->path, (unsigned long long)r->off);
+                              r->name, (unsigned long long)r->off);
     else if (got != want)
         r->st = w2v_error_set(r->err, W2V_ERR_FORMAT,
-                              "%s: checksum mismatch: the checkpoint is corrupted", r->path);
+                              "%s: checksum mismatch: the checkpoint is corrupted", r->name);
     else if (fgetc(r->fp) != EOF)
-        bad(r, "trailing bytes after the checksum");
+        w2v_hr_bad(r, "trailing bytes after the checksum");
 }
 
 w2v_status w2v_checkpoint_load(const char *path, size_t max_bytes, w2v_checkpoint *ck,
@@ -351,7 +318,7 @@ w2v_status w2v_checkpoint_load(const char *path, size_t max_bytes, w2v_checkpoin
     w2v_status st = open_regular(path, &fp, &h.size, err);
     if (st)
         return st;
-    reader r = {.fp = fp, .path = path, .hs = {.h = 0x5EED}, .err = err};
+    reader r = {.fp = fp, .name = path, .kind = "checkpoint", .hs = {.h = 0x5EED}, .err = err};
     read_header(&r, ck, &h);
     check_header(&r, ck, &h);
     read_strings_and_workers(&r, ck, &h);

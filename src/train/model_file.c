@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "core/hash64.h"
+#include "core/hashed_reader.h"
 #include "core/hashed_writer.h"
 #include "w2v/atomic_file.h"
 #include "w2v/tokenize.h"
@@ -101,54 +102,20 @@ w2v_status w2v_model_file_save(const char *path, const w2v_model_file *mf, w2v_e
 
 /* ---- reading ---- */
 
-typedef struct {
-    const unsigned char *p;
-    size_t len, off;
-    const char *name;
-    w2v_hash64 hs;
-    w2v_status st;
-    w2v_error *err;
-} reader;
+typedef w2v_hreader reader;
 
-static int get(reader *r, void *dst, size_t n)
-{
-    if (r->st)
-        return -1;
-    if (n > r->len - r->off) {
-        r->st = w2v_error_set(r->err, W2V_ERR_FORMAT, "%s: model file truncated at byte %zu",
-                              r->name, r->len);
-        return -1;
-    }
-    memcpy(dst, r->p + r->off, n);
-    w2v_hash64_add(&r->hs, dst, n);
-    r->off += n;
-    return 0;
-}
-
-static uint32_t get_u32(reader *r) { uint32_t v = 0; get(r, &v, 4); return v; }
-static uint64_t get_u64(reader *r) { uint64_t v = 0; get(r, &v, 8); return v; }
-static double get_f64(reader *r) { double v = 0; get(r, &v, 8); return v; }
-
-static w2v_status bad(reader *r, const char *what)
-{
-    if (!r->st)
-        r->st = w2v_error_set(r->err, W2V_ERR_FORMAT, "%s: not a valid model file (%s)",
-                              r->name, what);
-    return r->st;
-}
-
-static size_t left(const reader *r) { return r->len - r->off; }
+static size_t left(const reader *r) { return (size_t)(r->len - r->off); }
 
 /* Read n rows of D floats into rows of stride floats; each must be finite. */
 static void get_rows(reader *r, float *dst, size_t n, size_t D, size_t stride)
 {
     for (size_t i = 0; i < n && !r->st; i++) {
         float *row = dst + i * stride;
-        if (get(r, row, D * sizeof(float)) != 0)
+        if (w2v_hr_get(r, row, D * sizeof(float)) != 0)
             return;
         for (size_t d = 0; d < D; d++)
             if (!isfinite(row[d])) {
-                bad(r, "a matrix value is not a finite number");
+                w2v_hr_bad(r, "a matrix value is not a finite number");
                 return;
             }
     }
@@ -162,39 +129,40 @@ w2v_status w2v_model_file_read_mem(const void *data, size_t len, const char *nam
         name = "(memory)";
     if (!data && len)
         return w2v_error_set(err, W2V_ERR_ARG, "%s: NULL data", name);
-    reader r = {.p = data, .len = len, .name = name, .hs = {.h = HASH_SEED}, .err = err};
+    reader r = {.p = data, .len = len, .name = name, .kind = "model file",
+                .hs = {.h = HASH_SEED}, .err = err};
     if (len < 8 || !w2v_model_file_is(data, len))
-        return bad(&r, len < 8 ? "too short" : "wrong magic");
+        return w2v_hr_bad(&r, len < 8 ? "too short" : "wrong magic");
     char magic[8];
-    get(&r, magic, 8);
-    uint32_t version = get_u32(&r), order = get_u32(&r);
+    w2v_hr_get(&r, magic, 8);
+    uint32_t version = w2v_hr_u32(&r), order = w2v_hr_u32(&r);
     if (!r.st && version != W2V_MODEL_FILE_VERSION)
         return w2v_error_set(err, W2V_ERR_FORMAT,
                              "%s: model file version %u, this build reads version %d", name,
                              version, W2V_MODEL_FILE_VERSION);
     if (!r.st && order != ORDER_MARK)
-        return bad(&r, "written on a machine of the other byte order");
-    uint64_t V = get_u64(&r), D = get_u64(&r);
+        return w2v_hr_bad(&r, "written on a machine of the other byte order");
+    uint64_t V = w2v_hr_u64(&r), D = w2v_hr_u64(&r);
     w2v_train_opts *o = &mf->train;
     *o = w2v_train_opts_default();
-    o->seed = get_u64(&r);
-    mf->max_token_bytes = get_u64(&r);
-    mf->corpus_len = get_u64(&r);
-    mf->corpus_words = get_u64(&r);
-    mf->corpus_hash = get_u64(&r);
-    uint64_t words_done = get_u64(&r);
-    mf->count_total = get_u64(&r);
-    o->window = get_u32(&r);
-    o->negative = get_u32(&r);
-    o->epochs = get_u32(&r);
-    o->schedule_epochs = get_u32(&r);
-    uint32_t threads = get_u32(&r);
-    o->kernel = (w2v_kernel)get_u32(&r);
-    uint32_t cbow = get_u32(&r), hs = get_u32(&r), lower = get_u32(&r);
-    uint32_t regex_len = get_u32(&r);
-    o->alpha = get_f64(&r);
-    o->sample = get_f64(&r);
-    mf->init_range = get_f64(&r);
+    o->seed = w2v_hr_u64(&r);
+    mf->max_token_bytes = w2v_hr_u64(&r);
+    mf->corpus_len = w2v_hr_u64(&r);
+    mf->corpus_words = w2v_hr_u64(&r);
+    mf->corpus_hash = w2v_hr_u64(&r);
+    uint64_t words_done = w2v_hr_u64(&r);
+    mf->count_total = w2v_hr_u64(&r);
+    o->window = w2v_hr_u32(&r);
+    o->negative = w2v_hr_u32(&r);
+    o->epochs = w2v_hr_u32(&r);
+    o->schedule_epochs = w2v_hr_u32(&r);
+    uint32_t threads = w2v_hr_u32(&r);
+    o->kernel = (w2v_kernel)w2v_hr_u32(&r);
+    uint32_t cbow = w2v_hr_u32(&r), hs = w2v_hr_u32(&r), lower = w2v_hr_u32(&r);
+    uint32_t regex_len = w2v_hr_u32(&r);
+    o->alpha = w2v_hr_f64(&r);
+    o->sample = w2v_hr_f64(&r);
+    mf->init_range = w2v_hr_f64(&r);
     o->threads = threads ? threads : 1;
     o->cbow = (int)cbow;
     o->hs = (int)hs;
@@ -205,38 +173,38 @@ w2v_status w2v_model_file_read_mem(const void *data, size_t len, const char *nam
     if (r.st)
         ;
     else if (V == 0 || V > W2V_VOCAB_MAX_WORDS || D == 0 || D > W2V_MODEL_MAX_DIM)
-        bad(&r, "vocabulary size or dimension out of range");
+        w2v_hr_bad(&r, "vocabulary size or dimension out of range");
     else if (cbow > 1 || hs > 1 || lower > 1)
-        bad(&r, "mode flags out of range");
+        w2v_hr_bad(&r, "mode flags out of range");
     else if (V * D * 4 * mats > left(&r) || V * 12 > left(&r))
         r.st = w2v_error_set(err, W2V_ERR_FORMAT, "%s: model file truncated at byte %zu, or "
                              "its header damaged (%llu words of dimension %llu declared)", name,
                              len, (unsigned long long)V, (unsigned long long)D);
     else if (regex_len > W2V_MODEL_FILE_MAX_REGEX || regex_len > left(&r))
-        bad(&r, "token pattern length out of range");
+        w2v_hr_bad(&r, "token pattern length out of range");
     else if (threads > W2V_TRAIN_MAX_THREADS || (uint64_t)threads * WORKER_BYTES > left(&r))
-        bad(&r, "thread count out of range");
+        w2v_hr_bad(&r, "thread count out of range");
     else if (o->schedule_epochs > 1000000 || o->epochs > 1000000)
-        bad(&r, "epochs out of range");
+        w2v_hr_bad(&r, "epochs out of range");
     else if (w2v_train_check(o, &e2) != W2V_OK)
         r.st = w2v_error_set(err, W2V_ERR_FORMAT, "%s: not a valid model file (settings: %s)",
                              name, e2.msg);
     else if (!(mf->init_range > 0 && mf->init_range <= 1e6))
-        bad(&r, "initialisation range out of range");
+        w2v_hr_bad(&r, "initialisation range out of range");
     else if (mf->max_token_bytes == 0 || mf->max_token_bytes > W2V_TOKENIZE_MAX_TOKEN_LIMIT)
-        bad(&r, "token length limit out of range");
+        w2v_hr_bad(&r, "token length limit out of range");
     else if (mf->corpus_words > mf->corpus_len ||
              words_done > mf->corpus_words * (uint64_t)(o->epochs > o->schedule_epochs
                                                         ? o->epochs : o->schedule_epochs))
-        bad(&r, "progress out of range");
+        w2v_hr_bad(&r, "progress out of range");
     if (!r.st && regex_len) {
         mf->regex = malloc((size_t)regex_len + 1);
         if (!mf->regex)
             r.st = w2v_error_set(err, W2V_ERR_NOMEM, "%s: out of memory", name);
-        else if (get(&r, mf->regex, regex_len) == 0) {
+        else if (w2v_hr_get(&r, mf->regex, regex_len) == 0) {
             mf->regex[regex_len] = '\0';
             if (memchr(mf->regex, '\0', regex_len))
-                bad(&r, "NUL byte in the token pattern");
+                w2v_hr_bad(&r, "NUL byte in the token pattern");
         }
     }
     if (!r.st && threads && w2v_train_state_init(&mf->state, threads, err) != W2V_OK)
@@ -246,36 +214,36 @@ w2v_status w2v_model_file_read_mem(const void *data, size_t len, const char *nam
         mf->state.saved = 1;
         for (unsigned i = 0; i < threads && !r.st; i++) {
             w2v_worker_state *ws = &mf->state.workers[i];
-            ws->epoch = get_u32(&r);
-            get(&r, &ws->alpha, 4);
-            ws->pos = get_u64(&r);
-            ws->rng = get_u64(&r);
-            ws->pending = get_u64(&r);
-            ws->tail = get_u64(&r);
+            ws->epoch = w2v_hr_u32(&r);
+            w2v_hr_get(&r, &ws->alpha, 4);
+            ws->pos = w2v_hr_u64(&r);
+            ws->rng = w2v_hr_u64(&r);
+            ws->pending = w2v_hr_u64(&r);
+            ws->tail = w2v_hr_u64(&r);
             if (!r.st && (ws->epoch > o->epochs || ws->pos > mf->corpus_len ||
                           !(ws->alpha >= 0 && ws->alpha <= (float)o->alpha) ||
                           ws->pending >= W2V_TRAIN_CHUNK || ws->tail >= W2V_TRAIN_CHUNK ||
                           ws->pending + ws->tail > words_done))
-                bad(&r, "worker state out of range");
+                w2v_hr_bad(&r, "worker state out of range");
         }
     }
     if (!r.st)
         r.st = w2v_vocab_create(&mf->vocab, err);
     char word[W2V_VOCAB_MAX_WORD_BYTES];
     for (uint64_t i = 0; i < V && !r.st; i++) {
-        uint32_t n = get_u32(&r);
+        uint32_t n = w2v_hr_u32(&r);
         if (!r.st && (n == 0 || n > sizeof word)) {
-            bad(&r, "word length out of range");
+            w2v_hr_bad(&r, "word length out of range");
             break;
         }
-        if (get(&r, word, n) != 0)
+        if (w2v_hr_get(&r, word, n) != 0)
             break;
-        uint64_t count = get_u64(&r);
+        uint64_t count = w2v_hr_u64(&r);
         uint32_t id;
         if (r.st)
             break;
         if (memchr(word, '\0', n) || w2v_vocab_find(mf->vocab, word, n) != W2V_VOCAB_NONE)
-            bad(&r, "NUL byte in a word, or a word twice");
+            w2v_hr_bad(&r, "NUL byte in a word, or a word twice");
         else if ((r.st = w2v_vocab_add(mf->vocab, word, n, count, &id, err)) != W2V_OK)
             break;
     }
@@ -286,7 +254,7 @@ w2v_status w2v_model_file_read_mem(const void *data, size_t len, const char *nam
                              "matrices need %llu bytes more)", name, len,
                              (unsigned long long)(rows * D * 4 + 8 - left(&r)));
     else if (!r.st && rows * D * 4 + 8 < left(&r))
-        bad(&r, "bytes left over after the matrices");
+        w2v_hr_bad(&r, "bytes left over after the matrices");
     if (!r.st) {
         w2v_model_opts mo = w2v_model_opts_default();
         mo.max_bytes = max_bytes;
