@@ -123,4 +123,20 @@ check "failed write reported" test $? -ne 0
 check "failed write names the file" grep -q "keep.bin" "$TMP/err"
 check "previous output kept" cmp -s "$TMP/v.bin" "$TMP/keep.bin"
 check "no temporary left" sh -c "! ls '$TMP'/keep.bin.tmp.* 2>/dev/null"
+# Reading real text on several threads gives the vocabulary of one thread's
+# read, byte for byte: at -min-count 1 most words are tied at counts of 1
+# and 2, so their order is the order of first appearance in the file.
+xz_corpus=$here/../../shared/corpora/enwiki8.txt.xz
+if command -v xz >/dev/null && [ -s "$xz_corpus" ]; then
+    xz -dc "$xz_corpus" 2>/dev/null | head -c 6000000 > "$TMP/wiki.txt"
+    for n in 1 2 3; do
+        "$T" "$TMP/wiki.txt" -o "$TMP/r$n.bin" -dim 1 -epochs 1 -min-count 1 -threads $n \
+            -save-vocab "$TMP/r$n.vocab" -quiet
+    done
+    check "real text: 2 threads read one thread's vocabulary" cmp -s "$TMP/r1.vocab" "$TMP/r2.vocab"
+    check "real text: 3 threads read one thread's vocabulary" cmp -s "$TMP/r1.vocab" "$TMP/r3.vocab"
+    check "real text: many ties to order" test "$(awk '$2 == 1' "$TMP/r1.vocab" | wc -l)" -gt 10000
+else
+    skip "no ../shared/corpora/enwiki8.txt.xz (or no xz): the real-text read check"
+fi
 finish
