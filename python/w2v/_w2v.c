@@ -741,6 +741,7 @@ static PyObject *w2v_train_py(PyObject *mod, PyObject *args, PyObject *kw)
     t.negative = (unsigned)negative;
     t.epochs = (unsigned)epochs;
     t.threads = (unsigned)workers;
+    co.threads = t.threads; /* a corpus_file is read with the workers, as w2v-train does */
     t.alpha = alpha;
     t.sample = sample;
     t.seed = seed;

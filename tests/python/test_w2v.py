@@ -129,6 +129,22 @@ def test_sentences_equal_corpus_file(corpus):
     assert d.wv.vectors.tobytes() == a.wv.vectors.tobytes()
 
 
+def test_corpus_file_read_by_the_workers(tmp_path):
+    """A corpus_file over 1 MiB is read on the workers' threads, with the
+    vocabulary of a one-thread read: order (count ties by first appearance)
+    and counts."""
+    rnd = random.Random(11)
+    words = ["w%d" % int(5000 ** rnd.random()) for _ in range(300000)]
+    path = tmp_path / "big.txt"
+    path.write_text(" ".join(words) + "\n")
+    assert path.stat().st_size > (1 << 20)
+    one = w2v.Word2Vec(corpus_file=str(path), vector_size=2, epochs=1, min_count=1, workers=1)
+    three = w2v.Word2Vec(corpus_file=str(path), vector_size=2, epochs=1, min_count=1, workers=3)
+    assert one.wv.index_to_key == three.wv.index_to_key
+    assert [one.wv.get_vecattr(k, "count") for k in one.wv.index_to_key] == \
+           [three.wv.get_vecattr(k, "count") for k in three.wv.index_to_key]
+
+
 def test_no_silent_restart(corpus):
     """gensim continues a trained model (build_vocab(update=True), then
     train); w2v's Python module cannot, and says so rather than quietly
