@@ -222,9 +222,9 @@ static void place_bodies(void *arg, unsigned which, unsigned parts)
             if (w2v_pages_move(src, (size_t)(base + need - src), (void *)body) == 0)
                 continue;
         }
-        const char *src = (const char *)(c->ids + pc->from) + (body - d);
+        char *src = (char *)(c->ids + pc->from) + (body - d);
         memcpy((void *)body, src, d + bytes - body);
-        w2v_pages_release(c->ids + pc->from, bytes);
+        w2v_pages_release(src, d + bytes - body); /* the body only: the head is still to copy */
     }
 }
 
