@@ -56,7 +56,7 @@ int w2v_pages_move(void *src, size_t bytes, void *dst)
 void w2v_pages_release(void *p, size_t bytes)
 {
     const uintptr_t page = w2v_page_size();
-    uintptr_t lo = ((uintptr_t)p + page - 1) / page * page;
+    uintptr_t lo = w2v_page_round_up((uintptr_t)p, page);
     uintptr_t hi = ((uintptr_t)p + bytes) / page * page;
     if (hi > lo)
         (void)madvise((void *)lo, hi - lo, MADV_DONTNEED);

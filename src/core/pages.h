@@ -15,6 +15,12 @@
 /* The page size (4096 where the system does not say). */
 size_t w2v_page_size(void);
 
+/* x rounded up to a multiple of page. */
+static inline size_t w2v_page_round_up(size_t x, size_t page)
+{
+    return (x + page - 1) / page * page;
+}
+
 /*
  * p (NULL: none yet) of old_bytes resized to new_bytes, both multiples of
  * the page size, its contents kept (and new pages zero).  @return the

@@ -4,6 +4,7 @@
 #include "core/parts.h"
 
 #include <pthread.h>
+#include <stdatomic.h>
 
 typedef struct {
     w2v_part_fn fn;
@@ -35,4 +36,27 @@ void w2v_run_parts(unsigned n, w2v_part_fn fn, void *arg)
         else
             fn(arg, i, parts);
     }
+}
+
+typedef struct {
+    w2v_item_fn fn;
+    void *arg;
+    size_t items;
+    atomic_size_t next; /* the next item to take */
+} item_job;
+
+static void take_items(void *arg, unsigned part, unsigned parts)
+{
+    (void)part;
+    (void)parts;
+    item_job *j = arg;
+    for (size_t i; (i = atomic_fetch_add(&j->next, 1)) < j->items;)
+        j->fn(j->arg, i);
+}
+
+void w2v_run_items(unsigned n, size_t items, w2v_item_fn fn, void *arg)
+{
+    item_job j = {.fn = fn, .arg = arg, .items = items};
+    atomic_init(&j.next, 0);
+    w2v_run_parts(n, take_items, &j);
 }

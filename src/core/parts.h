@@ -11,6 +11,8 @@
 #ifndef W2V_CORE_PARTS_H
 #define W2V_CORE_PARTS_H
 
+#include <stddef.h>
+
 /* At most this many parts (their bookkeeping lives on the caller's stack). */
 #define W2V_PARTS_MAX 64
 
@@ -20,5 +22,13 @@ typedef void (*w2v_part_fn)(void *arg, unsigned part, unsigned parts);
 /* Run fn(arg, i, parts) for every i < parts, parts = n clamped to
  * 1..W2V_PARTS_MAX; returns when every part is done. */
 void w2v_run_parts(unsigned n, w2v_part_fn fn, void *arg);
+
+/* One item of a job whose items differ in size: item `item` of the job. */
+typedef void (*w2v_item_fn)(void *arg, size_t item);
+
+/* Run fn(arg, i) for every i < items on n parts (w2v_run_parts), each
+ * part taking the next item as it frees up, so parts finish together
+ * however the items' sizes differ; returns when every item is done. */
+void w2v_run_items(unsigned n, size_t items, w2v_item_fn fn, void *arg);
 
 #endif

@@ -150,23 +150,12 @@ typedef struct {
     uint64_t dropped, words;
 } remap_job;
 
-typedef struct {
-    remap_job *job;
-    unsigned n;
-    atomic_uint next; /* the next job to take */
-} remap_set;
-
-/* Every part (w2v_run_parts) takes the next chunk until none is left. */
-static void remap_chunks(void *arg, unsigned which, unsigned parts)
+/* Job i of the array arg (w2v_run_items). */
+static void remap_chunk(void *arg, size_t i)
 {
-    (void)which;
-    (void)parts;
-    remap_set *set = arg;
-    for (unsigned i; (i = atomic_fetch_add(&set->next, 1)) < set->n;) {
-        remap_job *j = &set->job[i];
-        j->len = w2v_corpus_remap_run(j->ids, j->ids, j->len, j->map, j->after_end, &j->dropped,
-                                      &j->words);
-    }
+    remap_job *j = (remap_job *)arg + i;
+    j->len = w2v_corpus_remap_run(j->ids, j->ids, j->len, j->map, j->after_end, &j->dropped,
+                                  &j->words);
 }
 
 /* A later chunk's piece of the joined stream, and where it goes. */
@@ -174,75 +163,63 @@ typedef struct {
     w2v_corpus *c;       /* the chunk: pages c->ids[0..mapped_bytes) */
     size_t from, len;    /* the piece: c->ids[from..from+len) */
     size_t at;           /* where it goes in the stream */
+    size_t head;         /* its bytes before the first page boundary of its place */
     int end_before;      /* a sentence end goes at at - 1 */
 } piece;
 
 typedef struct {
     uint32_t *dst;       /* the stream: pages of its own, room for every piece */
     piece *pc;
-    unsigned n;          /* pieces */
     size_t page;
-    atomic_uint next;    /* the next piece to place */
 } place_job;
 
 /*
- * Every part (w2v_run_parts) takes the next piece and puts its body, all
- * from the first page boundary of its place on, into the stream without
- * copying it: the piece is shifted within its own pages to the offset in a
- * page that its place has, and those pages are then moved there (mremap).
- * The head before that boundary shares a page with what comes before and
- * is copied afterwards (place_heads), once every body is in.  Where pages
- * cannot be moved the body is copied, and its source pages released.
+ * Piece i (w2v_run_items): its body, all from the first page boundary of
+ * its place on, goes into the stream without a copy: the piece is shifted
+ * within its own pages to the offset in a page that its place has, and
+ * those pages are then moved there (mremap).  The head before that
+ * boundary shares a page with what comes before and is copied afterwards
+ * (place_heads), once every body is in.  Where pages cannot be moved the
+ * body is copied, and its source pages released.
  */
-static void place_bodies(void *arg, unsigned which, unsigned parts)
+static void place_body(void *arg, size_t i)
 {
-    (void)which;
-    (void)parts;
-    place_job *j = arg;
-    const size_t page = j->page;
-    for (unsigned i; (i = atomic_fetch_add(&j->next, 1)) < j->n;) {
-        piece *pc = &j->pc[i];
-        const size_t bytes = pc->len * sizeof(uint32_t);
-        const uintptr_t d = (uintptr_t)(j->dst + pc->at);
-        const uintptr_t body = (d + page - 1) / page * page;
-        if (d + bytes <= body)
-            continue; /* all head */
-        w2v_corpus *c = pc->c;
-        const size_t off = d % page; /* a multiple of 4: dst is page-aligned */
-        const size_t need = (off + bytes + page - 1) / page * page;
-        void *grown = need <= c->mapped_bytes ? c->ids
-                                               : w2v_pages_resize(c->ids, c->mapped_bytes, need);
-        if (grown) {
-            c->ids = grown;
-            c->mapped_bytes = need > c->mapped_bytes ? need : c->mapped_bytes;
-            char *base = (char *)c->ids;
-            memmove(base + off, c->ids + pc->from, bytes);
-            pc->from = off / sizeof(uint32_t);
-            char *src = base + off + (body - d); /* page-aligned, as body is */
-            if (w2v_pages_move(src, (size_t)(base + need - src), (void *)body) == 0)
-                continue;
-        }
-        char *src = (char *)(c->ids + pc->from) + (body - d);
-        memcpy((void *)body, src, d + bytes - body);
-        w2v_pages_release(src, d + bytes - body); /* the body only: the head is still to copy */
+    const place_job *j = arg;
+    piece *pc = &j->pc[i];
+    const size_t bytes = pc->len * sizeof(uint32_t);
+    if (pc->head == bytes)
+        return; /* all head */
+    const uintptr_t d = (uintptr_t)(j->dst + pc->at), body = d + pc->head;
+    w2v_corpus *c = pc->c;
+    const size_t off = d % j->page; /* a multiple of 4: dst is page-aligned */
+    const size_t need = w2v_page_round_up(off + bytes, j->page);
+    void *grown = need <= c->mapped_bytes ? c->ids
+                                           : w2v_pages_resize(c->ids, c->mapped_bytes, need);
+    if (grown) {
+        c->ids = grown;
+        c->mapped_bytes = need > c->mapped_bytes ? need : c->mapped_bytes;
+        char *base = (char *)c->ids;
+        memmove(base + off, c->ids + pc->from, bytes);
+        pc->from = off / sizeof(uint32_t);
+        char *src = base + off + pc->head; /* page-aligned, as body is */
+        if (w2v_pages_move(src, (size_t)(base + need - src), (void *)body) == 0)
+            return;
     }
+    char *src = (char *)(c->ids + pc->from) + pc->head;
+    memcpy((void *)body, src, bytes - pc->head);
+    w2v_pages_release(src, bytes - pc->head); /* the body only: the head is still to copy */
 }
 
-/* The heads of the pieces, and the sentence ends between them, once every
- * body is in (place_bodies). */
-static void place_heads(const place_job *j)
+/* The heads of the n pieces, and the sentence ends between them, once
+ * every body is in (place_body). */
+static void place_heads(const place_job *j, unsigned n)
 {
-    for (unsigned i = 0; i < j->n; i++) {
+    for (unsigned i = 0; i < n; i++) {
         const piece *pc = &j->pc[i];
         if (pc->end_before)
             j->dst[pc->at - 1] = W2V_CORPUS_EOS;
-        const uintptr_t d = (uintptr_t)(j->dst + pc->at);
-        const uintptr_t body = (d + j->page - 1) / j->page * j->page;
-        size_t bytes = pc->len * sizeof(uint32_t);
-        if (bytes > body - d)
-            bytes = body - d;
-        if (bytes)
-            memcpy((void *)d, pc->c->ids + pc->from, bytes);
+        if (pc->head)
+            memcpy(j->dst + pc->at, pc->c->ids + pc->from, pc->head);
     }
 }
 
@@ -347,7 +324,7 @@ static w2v_status join_chunks(w2v_corpus *c, reading *r, reader *rd, unsigned nr
     const size_t page = w2v_page_size();
     if (!st) { /* chunk 0's pages become the stream */
         w2v_corpus *c0 = ck[0].c;
-        size_t bytes = (total * sizeof *c->ids + page - 1) / page * page;
+        size_t bytes = w2v_page_round_up(total * sizeof *c->ids, page);
         uint32_t *ids = w2v_pages_resize(c0->ids, c0->mapped_bytes, bytes);
         if (ids) {
             c0->ids = ids;
@@ -370,11 +347,8 @@ static w2v_status join_chunks(w2v_corpus *c, reading *r, reader *rd, unsigned nr
         rj[k] = (remap_job){.ids = ch->ids, .len = len, .map = maps[ck[k].reader],
                             .after_end = k == 0};
     }
-    if (!st) {
-        remap_set set = {.job = rj, .n = n};
-        atomic_init(&set.next, 0);
-        w2v_run_parts(nr, remap_chunks, &set);
-    }
+    if (!st)
+        w2v_run_items(nr, n, remap_chunk, rj);
     /* Where each piece goes, with the sentence end between two chunks, and
      * a piece's leading end dropped after one (or at the very start). */
     size_t at = 0;
@@ -390,6 +364,10 @@ static w2v_status join_chunks(w2v_corpus *c, reading *r, reader *rd, unsigned nr
                       (at == 0 || last == W2V_CORPUS_EOS);
         pc[k] = (piece){.c = ch, .from = skip, .len = rj[k].len - skip, .at = at,
                         .end_before = end_before};
+        /* its bytes up to the first page boundary of its place */
+        uintptr_t d = (uintptr_t)(c->ids + at);
+        size_t bytes = pc[k].len * sizeof *c->ids, to_boundary = w2v_page_round_up(d, page) - d;
+        pc[k].head = bytes < to_boundary ? bytes : to_boundary;
         at += pc[k].len;
         if (pc[k].len)
             last = ch->ids[skip + pc[k].len - 1];
@@ -398,10 +376,9 @@ static w2v_status join_chunks(w2v_corpus *c, reading *r, reader *rd, unsigned nr
     }
     /* chunk 0 is in place: the remap dropped its leading ends (skip 0) */
     if (!st && n > 1) {
-        place_job pj = {.dst = c->ids, .pc = pc + 1, .n = n - 1, .page = page};
-        atomic_init(&pj.next, 0);
-        w2v_run_parts(nr, place_bodies, &pj);
-        place_heads(&pj);
+        place_job pj = {.dst = c->ids, .pc = pc + 1, .page = page};
+        w2v_run_items(nr, n - 1, place_body, &pj);
+        place_heads(&pj, n - 1);
     }
     for (unsigned k = 0; k < n; k++) {
         w2v_corpus *ch = ck[k].c;
@@ -499,7 +476,7 @@ w2v_status w2v_corpus_build_parallel(const char *path, const w2v_tokenizer *tok,
             st = w2v_corpus_check_nonempty(c->tok.tokens, c->vocab, c->len, 1, path, opts, err);
         if (!st) { /* give back the pages past the stream's end */
             size_t page = w2v_page_size();
-            size_t need = ((c->len ? c->len : 1) * sizeof *c->ids + page - 1) / page * page;
+            size_t need = w2v_page_round_up((c->len ? c->len : 1) * sizeof *c->ids, page);
             uint32_t *shrunk = need < c->mapped_bytes
                                    ? w2v_pages_resize(c->ids, c->mapped_bytes, need) : NULL;
             if (shrunk) {
