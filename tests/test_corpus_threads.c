@@ -4,6 +4,8 @@
  * the same id stream (sentence ends included) and the same tokenizer counts,
  * on texts whose cuts fall mid-line, right after a '\n', inside runs of
  * blanks with and without '\n', and in shares that hold no token at all.
+ * The chunks' 16-bit codes, and their decoding in place, are held to the
+ * 4-byte remap (w2v_corpus_remap_run) they stand for.
  */
 #include "t.h"
 
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "text/corpus_pass.h"
 #include "w2v/corpus.h"
 
 static char dir[64];
@@ -119,6 +122,78 @@ static void check_cut(const text *t, const char *what, uint64_t min_count, size_
 
 static void check(const text *t, const char *what) { check_cut(t, what, 2, 0); }
 
+/* Codes round-trip every kind of entry, on both sides of the wide limit. */
+static void check_code_edges(void)
+{
+    const uint32_t ids[] = {0, 1, 0xFFFD, 0xFFFE, 0xFFFF, 0x10000, 0x1FFFF, 0x12345678,
+                            W2V_CORPUS_EOS - 1, W2V_CORPUS_EOS};
+    const size_t width[] = {1, 1, 1, 3, 3, 3, 3, 3, 3, 1};
+    uint16_t code[3 * 10];
+    size_t n = 0;
+    for (size_t i = 0; i < 10; i++) {
+        size_t w = w2v_code_put(code + n, ids[i]);
+        T_CHECK(w == width[i], "id %#x takes %zu codes, not %zu", (unsigned)ids[i], w, width[i]);
+        n += w;
+    }
+    size_t at = 0;
+    for (size_t i = 0; i < 10 && at < n; i++) {
+        uint32_t id = w2v_code_next(code, &at);
+        T_CHECK(id == ids[i], "code %zu decodes to %#x, not %#x", i, (unsigned)id,
+                (unsigned)ids[i]);
+    }
+    T_EQ(at, n);
+}
+
+/*
+ * A stream of words (a third of them dropped by the map, one in eight with
+ * an id past the narrow codes) and runs of sentence ends, coded as a reader
+ * codes it and decoded in place as the join does (codes in the upper half
+ * of the memory, at 2(n + 2) bytes), against w2v_corpus_remap_run on the
+ * 4-byte ids, from both starts.
+ */
+static void check_codes_in_place(uint64_t *seed)
+{
+    enum { N = 20000, V = 70000 };
+    uint32_t *ids = malloc(N * sizeof *ids), *map = malloc(V * sizeof *map);
+    uint32_t *want = malloc(N * sizeof *want);
+    size_t half = 2 * (3 * N + 2); /* room for every code being wide */
+    char *mem = malloc(2 * half);
+    T_TRUE(ids && map && want && mem);
+    if (!ids || !map || !want || !mem)
+        goto out;
+    for (uint32_t w = 0; w < V; w++)
+        map[w] = rng_next(seed) % 3 ? w / 2 : W2V_VOCAB_NONE;
+    for (size_t i = 0; i < N; i++) {
+        uint64_t r = rng_next(seed);
+        ids[i] = r % 5 == 0 ? W2V_CORPUS_EOS
+                 : r % 8 == 1 ? (uint32_t)(0xFFFE + (r >> 8) % (V - 0xFFFE))
+                              : (uint32_t)((r >> 8) % 300);
+    }
+    for (int after_end = 0; after_end <= 1; after_end++) {
+        uint64_t dropped = 0, words = 0, dropped2 = 0, words2 = 0;
+        size_t len = w2v_corpus_remap_run(want, ids, N, map, after_end, &dropped, &words);
+        uint16_t *code = (uint16_t *)(mem + half);
+        size_t ncode = 0;
+        for (size_t i = 0; i < N; i++)
+            ncode += w2v_code_put(code + ncode, ids[i]);
+        /* the tightest layout expand_chunk allows: codes at 2(ncode + 2) */
+        size_t at = 2 * (ncode + 2);
+        memmove(mem + at, code, ncode * sizeof *code);
+        size_t got = w2v_corpus_remap_codes((uint32_t *)mem, (const uint16_t *)(mem + at), ncode,
+                                            map, after_end, &dropped2, &words2);
+        T_EQ(got, len);
+        T_EQ(dropped2, dropped);
+        T_EQ(words2, words);
+        T_CHECK(got == len && memcmp(mem, want, len * sizeof *want) == 0,
+                "codes decoded in place differ from the 4-byte remap (after_end %d)", after_end);
+    }
+out:
+    free(ids);
+    free(map);
+    free(want);
+    free(mem);
+}
+
 int main(void)
 {
     snprintf(dir, sizeof dir, "/tmp/w2v-test-XXXXXX");
@@ -130,6 +205,9 @@ int main(void)
     T_OK(w2v_tokenizer_create(&to, &tok, NULL));
     uint64_t seed = 99;
     text t = {0};
+
+    check_code_edges();
+    check_codes_in_place(&seed);
 
     /* One line, no final '\n' (every cut mid-line, after a blank). */
     words(&t, 500000, &seed);

@@ -11,7 +11,8 @@
  * and holding tokens back lets their cache lines be asked for ahead.
  *
  * With threads, w2v_corpus_build hands a file to corpus_parallel.c, which
- * reads its chunks with this pass (w2v_corpus_read_chunk) and joins them.
+ * reads its chunks with this pass (w2v_corpus_read_chunk, which keeps the
+ * stream in 16-bit codes: corpus_pass.h) and joins them.
  */
 #include "w2v/corpus.h"
 
@@ -35,10 +36,13 @@
 typedef struct {
     w2v_vocab *vocab;
     int counting;       /* 1: intern and count; 0: look up in a fixed vocabulary */
-    int borrowed;       /* the vocabulary is the caller's: neither freed nor handed on */
-    int paged;          /* ids is pages of its own (core/pages.h), cap entries of them */
+    int borrowed;       /* the vocabulary is the caller's (a chunk's): not freed */
+    int coded;          /* a chunk of a parallel read: the stream goes to code[] */
     uint32_t *ids;      /* the stream, or (spilled) a write buffer of cap entries */
     size_t len, cap;    /* entries pushed in all; room in ids */
+    uint16_t *code;     /* coded: the stream in codes (corpus_pass.h), in pages of
+                           its own (core/pages.h) */
+    size_t ncode, code_cap; /* codes in it; room */
     uint32_t last;      /* the last entry pushed */
     size_t spill_at;    /* entries held in memory before moving to a file; 0: never */
     const char *spill_dir;
@@ -102,8 +106,31 @@ static int spill(builder *b)
     return 0;
 }
 
+/* Push id to a chunk's codes. */
+static int push_code(builder *b, uint32_t id)
+{
+    if (b->code_cap - b->ncode < 3) {
+        size_t cap = b->code_cap ? b->code_cap * 2 : 1u << 17; /* 256 KiB: whole pages */
+        uint16_t *code = w2v_pages_resize(b->code, b->code_cap * sizeof *code,
+                                          cap * sizeof *code);
+        if (!code) {
+            b->st = w2v_error_set(&b->cb_err, W2V_ERR_NOMEM,
+                                  "%s: out of memory after %zu tokens", b->name, b->len);
+            return -1;
+        }
+        b->code = code;
+        b->code_cap = cap;
+    }
+    b->ncode += w2v_code_put(b->code + b->ncode, id);
+    b->len++;
+    b->last = id;
+    return 0;
+}
+
 static int push(builder *b, uint32_t id)
 {
+    if (b->coded)
+        return push_code(b, id);
     if (b->fd < 0 && b->spill_at && b->len >= b->spill_at && spill(b) != 0)
         return -1;
     if (b->fd >= 0) {
@@ -118,9 +145,7 @@ static int push(builder *b, uint32_t id)
     }
     if (b->len == b->cap) {
         size_t cap = b->cap ? b->cap * 2 : 1u << 16; /* 256 KiB: whole pages */
-        uint32_t *ids = b->paged ? w2v_pages_resize(b->ids, b->cap * sizeof *ids,
-                                                    cap * sizeof *ids)
-                                 : realloc(b->ids, cap * sizeof *ids);
+        uint32_t *ids = realloc(b->ids, cap * sizeof *ids);
         if (!ids) {
             b->st = w2v_error_set(&b->cb_err, W2V_ERR_NOMEM,
                                   "%s: out of memory after %zu tokens", b->name, b->len);
@@ -239,6 +264,26 @@ static int on_token(void *user, const char *tok, size_t len)
     return 0;
 }
 
+/*
+ * The remap's rule for one entry: @return whether it stays, given whether
+ * it is a sentence end and, if a word, whether the word is kept.  A word
+ * not kept goes; a sentence end goes after one that stayed (or at the
+ * start, *last_end set by the caller).  *last_end: the last entry that
+ * stayed is a sentence end.
+ */
+static inline int stays(int is_end, int kept, int *last_end)
+{
+    if (is_end) {
+        if (*last_end)
+            return 0;
+        *last_end = 1;
+        return 1;
+    }
+    if (kept)
+        *last_end = 0;
+    return kept;
+}
+
 /* See corpus_pass.h. */
 size_t w2v_corpus_remap_run(uint32_t *out, const uint32_t *ids, size_t len, const uint32_t *map,
                             int after_end, uint64_t *dropped, uint64_t *words)
@@ -248,21 +293,41 @@ size_t w2v_corpus_remap_run(uint32_t *out, const uint32_t *ids, size_t len, cons
     int last_end = after_end;
     for (size_t i = 0; i < len; i++) {
         uint32_t id = ids[i];
-        if (id != W2V_CORPUS_EOS) {
+        int is_end = id == W2V_CORPUS_EOS;
+        if (!is_end)
             id = map[id];
-            if (id == W2V_VOCAB_NONE) {
-                (*dropped)++;
-                continue;
-            }
-            kept++;
-            last_end = 0;
-        } else if (last_end) {
+        if (!stays(is_end, id != W2V_VOCAB_NONE, &last_end)) {
+            *dropped += !is_end;
             continue;
-        } else {
-            last_end = 1;
         }
+        kept += !is_end;
         out[at++] = id;
     }
+    *words += kept;
+    return at;
+}
+
+/* See corpus_pass.h. */
+size_t w2v_corpus_remap_codes(uint32_t *out, const uint16_t *code, size_t ncode,
+                              const uint32_t *map, int after_end, uint64_t *dropped,
+                              uint64_t *words)
+{
+    size_t at = 0;
+    uint64_t kept = 0, gone = 0;
+    int last_end = after_end;
+    for (size_t i = 0; i < ncode;) {
+        uint32_t id = w2v_code_next(code, &i);
+        int is_end = id == W2V_CORPUS_EOS;
+        if (!is_end)
+            id = map[id];
+        if (!stays(is_end, id != W2V_VOCAB_NONE, &last_end)) {
+            gone += !is_end;
+            continue;
+        }
+        kept += !is_end;
+        out[at++] = id;
+    }
+    *dropped += gone;
     *words += kept;
     return at;
 }
@@ -408,10 +473,9 @@ static void builder_drop(builder *b, size_t mapped)
         close(b->fd);
     if (mapped && b->fd < 0)
         munmap(b->ids, mapped);
-    else if (b->paged)
-        w2v_pages_free(b->ids, b->cap * sizeof *b->ids);
     else
         free(b->ids);
+    w2v_pages_free(b->code, b->code_cap * sizeof *b->code);
 }
 
 /*
@@ -439,62 +503,68 @@ static w2v_status builder_done(builder *b, w2v_status st, const char *path,
     if (mapped) {
         c->ids = b->ids;
         c->mapped_bytes = mapped;
-    } else if (b->paged) { /* for the join to move: kept as it is */
-        c->ids = b->ids;
-        c->mapped_bytes = b->ids ? b->cap * sizeof *b->ids : 0;
     } else { /* give back the slack of the doubling growth */
         uint32_t *shrunk = realloc(b->ids, (b->len ? b->len : 1) * sizeof *b->ids);
         c->ids = shrunk ? shrunk : b->ids;
     }
     c->len = b->len;
-    c->vocab = b->borrowed ? NULL : b->vocab;
+    c->vocab = b->vocab;
     c->dropped = b->dropped;
-    /* a share's stream is as counted; a finalized one's words are known; a
-     * piece of a parallel read (borrowed) is counted where it is joined */
-    c->words = !opts->share ? b->words : b->borrowed ? 0 : count_words(c->ids, c->len);
+    /* a share's stream is as counted; a finalized one's words are known */
+    c->words = !opts->share ? b->words : count_words(c->ids, c->len);
     c->share = opts->share != 0;
     *out = c;
     return W2V_OK;
 }
 
-/*
- * Read path (or text[0..text_len), if text is non-NULL) with opts into *out;
- * count_into, if non-NULL, makes it a chunk of a parallel read: a counting
- * vocabulary of the caller's that the read adds to (opts->share, no
- * opts->vocab) and that *out does not hold, and a stream in pages of its
- * own (paged).  edge, if non-NULL, receives the read's edges.
- */
+/* Read path (or text[0..text_len), if text is non-NULL) with opts into *out. */
 static w2v_status build(const char *path, const char *text, size_t text_len,
                         const w2v_tokenizer *tok, const w2v_corpus_opts *opts,
-                        w2v_vocab *count_into, w2v_corpus **out, w2v_corpus_edges *edge,
-                        w2v_error *err)
+                        w2v_corpus **out, w2v_error *err)
 {
     *out = NULL;
     builder b;
     builder_init(&b, path, opts);
-    if (count_into) {
-        b.vocab = count_into;
-        b.borrowed = 1;
-        b.paged = 1;
-    }
     w2v_corpus *c = calloc(1, sizeof *c);
     w2v_status st = c ? W2V_OK : w2v_error_set(err, W2V_ERR_NOMEM, "corpus: out of memory");
     if (!st && !b.vocab)
         st = w2v_vocab_create(&b.vocab, err);
     if (!st)
         st = read_input(&b, path, text, text_len, tok, opts, &c->tok, err);
-    st = builder_done(&b, st, path, opts, c, out, err);
-    if (!st && edge)
-        *edge = (w2v_corpus_edges){.head = b.any_token ? b.eos_head : b.eos_run,
-                                   .tail = b.eos_run, .any_token = b.any_token};
-    return st;
+    return builder_done(&b, st, path, opts, c, out, err);
 }
 
+/* See corpus_pass.h. */
 w2v_status w2v_corpus_read_chunk(const char *path, const w2v_tokenizer *tok,
                                  const w2v_corpus_opts *opts, w2v_vocab *count_into,
-                                 w2v_corpus **out, w2v_corpus_edges *edge, w2v_error *err)
+                                 w2v_corpus_chunk *out, w2v_error *err)
 {
-    return build(path, NULL, 0, tok, opts, count_into, out, edge, err);
+    *out = (w2v_corpus_chunk){0};
+    builder b;
+    builder_init(&b, path, opts);
+    b.vocab = count_into;
+    b.borrowed = 1;
+    b.coded = 1;
+    w2v_status st = read_input(&b, path, NULL, 0, tok, opts, &out->tok, err);
+    if (st) {
+        builder_drop(&b, 0);
+        return st;
+    }
+    out->code = b.code;
+    out->ncode = b.ncode;
+    out->cap = b.code_cap;
+    out->len = b.len;
+    out->last = b.last;
+    out->edge = (w2v_corpus_edges){.head = b.any_token ? b.eos_head : b.eos_run,
+                                   .tail = b.eos_run, .any_token = b.any_token};
+    return W2V_OK;
+}
+
+/* See corpus_pass.h. */
+void w2v_corpus_chunk_free(w2v_corpus_chunk *ch)
+{
+    w2v_pages_free(ch->code, ch->cap * sizeof *ch->code);
+    *ch = (w2v_corpus_chunk){0};
 }
 
 w2v_status w2v_corpus_build(const char *path, const w2v_tokenizer *tok,
@@ -503,15 +573,14 @@ w2v_status w2v_corpus_build(const char *path, const w2v_tokenizer *tok,
     w2v_status st = w2v_corpus_build_parallel(path, tok, opts, out, err);
     if (st || *out)
         return st;
-    return build(path, NULL, 0, tok, opts, NULL, out, NULL, err);
+    return build(path, NULL, 0, tok, opts, out, err);
 }
 
 w2v_status w2v_corpus_build_mem(const char *text, size_t len, const char *name,
                                 const w2v_tokenizer *tok, const w2v_corpus_opts *opts,
                                 w2v_corpus **out, w2v_error *err)
 {
-    return build(name ? name : "(memory)", text ? text : "", len, tok, opts, NULL, out, NULL,
-                 err);
+    return build(name ? name : "(memory)", text ? text : "", len, tok, opts, out, err);
 }
 
 w2v_status w2v_corpus_finish(w2v_corpus *c, w2v_vocab *final, w2v_error *err)

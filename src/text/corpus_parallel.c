@@ -24,12 +24,15 @@
  * small ones last, and each reader thread takes the next chunk as it frees
  * up, so a reader the machine slows takes fewer and all finish close
  * together.  A reader counts every chunk it takes into one counting
- * vocabulary of its own and reads each into a counting stream of its own
- * (a share's, opts->share).  The join then merges the readers'
+ * vocabulary of its own and reads each into a stream of its own, in 16-bit
+ * codes of those counting ids (corpus_pass.h): half the memory of 4-byte
+ * ids, so that the chunks and the readers' vocabularies together take less
+ * than one thread's stream, and the read less than one thread's (enwiki8:
+ * 77 MiB at most against 79).  The join then merges the readers'
  * vocabularies into one, declares the order in which the whole file first
  * shows each word (w2v_vocab_set_seen_order), finalizes it as the
- * one-thread path does, and maps and joins the chunks' streams in file
- * order into the final stream.
+ * one-thread path does, turns each chunk's codes into final ids in place,
+ * and joins the chunks in file order into the final stream.
  *
  * The order of first appearance: the words a reader first meets in a chunk
  * have consecutive ids in its vocabulary, [lo, hi), in the order the chunk
@@ -45,8 +48,8 @@
  * first token.  So, per chunk, from its edges: the stream's last entry is
  * dropped when it is that extra end alone, and a sentence end goes before
  * the chunk's ids when real ones were called before its first token.  The
- * remap (w2v_corpus_remap_run) collapses the repeats this may leave, as it
- * does for one pass.
+ * remap (w2v_corpus_remap_codes, by w2v_corpus_remap_run's rule) collapses
+ * the repeats this may leave, as it does for one pass.
  */
 
 /* Files below this are read on one thread: starting threads costs more. */
@@ -67,8 +70,9 @@ typedef struct {
     int ends_nl;           /* its last byte is '\n' (or it is empty) */
     unsigned reader;       /* who read it */
     w2v_row lo, hi;        /* the ids its reader's vocabulary gave the words new to it here */
-    w2v_corpus *c;         /* its stream in its reader's counting ids, and its counts */
-    w2v_corpus_edges edge;
+    w2v_corpus_chunk s;    /* what its reader read: its codes, counts and edges */
+    uint32_t *ids;         /* then its entries in final ids (expand_chunk), in pages of */
+    size_t len, mapped_bytes; /* their own: mapped_bytes of them */
 } chunk;
 
 typedef struct {
@@ -105,8 +109,7 @@ static void *read_chunks(void *arg)
         o.range_end = ck->end;
         ck->reader = rd->index;
         ck->lo = (w2v_row)w2v_vocab_size(rd->vocab);
-        rd->st = w2v_corpus_read_chunk(r->path, r->tok, &o, rd->vocab, &ck->c, &ck->edge,
-                                       &rd->err);
+        rd->st = w2v_corpus_read_chunk(r->path, r->tok, &o, rd->vocab, &ck->s, &rd->err);
         ck->hi = (w2v_row)w2v_vocab_size(rd->vocab);
     }
     if (rd->st)
@@ -141,26 +144,74 @@ static int after_newline(int fd, uint64_t at)
     return ch == '\n';
 }
 
-/* One chunk's stream remapped in place through its reader's composed map. */
-typedef struct {
-    uint32_t *ids;
-    size_t len;      /* entries to remap; then the entries it holds */
-    const uint32_t *map;
-    int after_end;   /* w2v_corpus_remap_run's: 1 for the first chunk only */
-    uint64_t dropped, words;
-} remap_job;
-
-/* Job i of the array arg (w2v_run_items). */
-static void remap_chunk(void *arg, size_t i)
+/* Release what chunk ck holds. */
+static void free_chunk(chunk *ck)
 {
-    remap_job *j = (remap_job *)arg + i;
-    j->len = w2v_corpus_remap_run(j->ids, j->ids, j->len, j->map, j->after_end, &j->dropped,
-                                  &j->words);
+    w2v_corpus_chunk_free(&ck->s);
+    w2v_pages_free(ck->ids, ck->mapped_bytes);
+    ck->ids = NULL;
+    ck->mapped_bytes = 0;
+}
+
+/* A chunk's codes to expand, and how. */
+typedef struct {
+    chunk *ck;
+    size_t ncode;    /* its codes to expand (without an extra end) */
+    const uint32_t *map;
+    int after_end;   /* w2v_corpus_remap_codes's: 1 for the first chunk only */
+    uint64_t dropped, words;
+    int failed;      /* out of memory */
+} expand_job;
+
+/*
+ * Job i of the array arg (w2v_run_items): the chunk's codes through its
+ * reader's composed map (w2v_corpus_remap_codes) into 4-byte entries, in
+ * place.  The codes are copied to the upper half of their mapping, grown
+ * to 2P bytes where P holds them and 2 codes more, and decoded from there
+ * into the lower half.  Entry e goes to bytes [4e, 4e + 4) or lower; code e
+ * starts at P + 2e or beyond, and P >= 2(E + 2) for the chunk's E > e
+ * entries, each a code at least, so at 4e + 6 or beyond: no write reaches
+ * a code.
+ * The pages past the entries are given back.  So a chunk never takes more
+ * pages than its entries, only the upper half's are new, and the mapping
+ * stays one, for place_body to grow and move.
+ */
+static void expand_chunk(void *arg, size_t i)
+{
+    expand_job *j = (expand_job *)arg + i;
+    chunk *ck = j->ck;
+    w2v_corpus_chunk *s = &ck->s;
+    const size_t page = w2v_page_size();
+    const size_t half = w2v_page_round_up((s->ncode + 2) * sizeof *s->code, page);
+    size_t bytes = s->cap * sizeof *s->code; /* s->code's mapping */
+    char *base = (char *)s->code;
+    if (bytes < 2 * half) {
+        base = w2v_pages_resize(s->code, bytes, 2 * half);
+        if (!base) {
+            j->failed = 1; /* s keeps its codes, for free_chunk */
+            return;
+        }
+        bytes = 2 * half;
+    }
+    const uint16_t *code = (const uint16_t *)(base + half);
+    memcpy(base + half, base, s->ncode * sizeof *s->code);
+    s->code = NULL;
+    s->cap = 0;
+    ck->ids = (uint32_t *)base;
+    ck->mapped_bytes = bytes;
+    ck->len = w2v_corpus_remap_codes(ck->ids, code, j->ncode, j->map, j->after_end, &j->dropped,
+                                     &j->words);
+    size_t keep = w2v_page_round_up((ck->len ? ck->len : 1) * sizeof *ck->ids, page);
+    uint32_t *shrunk = keep < bytes ? w2v_pages_resize(ck->ids, bytes, keep) : NULL;
+    if (shrunk) {
+        ck->ids = shrunk;
+        ck->mapped_bytes = keep;
+    }
 }
 
 /* A later chunk's piece of the joined stream, and where it goes. */
 typedef struct {
-    w2v_corpus *c;       /* the chunk: pages c->ids[0..mapped_bytes) */
+    chunk *c;            /* the chunk: pages c->ids[0..mapped_bytes) */
     size_t from, len;    /* the piece: c->ids[from..from+len) */
     size_t at;           /* where it goes in the stream */
     size_t head;         /* its bytes before the first page boundary of its place */
@@ -190,7 +241,7 @@ static void place_body(void *arg, size_t i)
     if (pc->head == bytes)
         return; /* all head */
     const uintptr_t d = (uintptr_t)(j->dst + pc->at), body = d + pc->head;
-    w2v_corpus *c = pc->c;
+    chunk *c = pc->c;
     const size_t off = d % j->page; /* a multiple of 4: dst is page-aligned */
     const size_t need = w2v_page_round_up(off + bytes, j->page);
     void *grown = need <= c->mapped_bytes ? c->ids
@@ -263,15 +314,15 @@ static w2v_status declare_seen_order(w2v_vocab *v, const reading *r, uint32_t *c
  *   - vocabulary: the vocabulary of chunk 0's reader becomes c's as it is,
  *     the other readers' are merged into it (each freed once merged), the
  *     order of first appearance is declared, and the whole is finalized;
- *   - stream: chunk 0's pages, grown, become the stream.  Every chunk's
- *     counting ids go through its reader's map (the final map, composed
- *     with the reader's merge map for the others), each chunk in place on
- *     the next free thread (w2v_corpus_remap_run, the later ones keeping a
- *     leading sentence end); then the later chunks' pages are moved in
- *     after chunk 0 (place_bodies, place_heads), with a sentence end
- *     between two chunks exactly where one pass puts one.  So the stream
- *     is that of one pass, and no chunk is copied or held twice.
- * Frees each chunk's corpus once used; on failure c holds what it got (for
+ *   - stream: every chunk's codes go through its reader's map (the final
+ *     map, composed with the reader's merge map for the others), each
+ *     chunk in place on the next free thread (expand_chunk, the later ones
+ *     keeping a leading sentence end); then chunk 0's pages, grown, become
+ *     the stream, and the later chunks' pages are moved in after it
+ *     (place_body, place_heads), with a sentence end between two chunks
+ *     exactly where one pass puts one.  So the stream is that of one pass,
+ *     and no chunk is copied or held twice.
+ * Frees every chunk's pages; on failure c holds what it got (for
  * w2v_corpus_free).  @return W2V_OK; W2V_ERR_NOMEM; W2V_ERR_LIMIT (too
  * many words).
  */
@@ -282,12 +333,12 @@ static w2v_status join_chunks(w2v_corpus *c, reading *r, reader *rd, unsigned nr
     const unsigned n = r->n, base = ck[0].reader;
     uint32_t **maps = calloc(nr, sizeof *maps);
     size_t *sizes = calloc(nr, sizeof *sizes);
-    remap_job *rj = calloc(n, sizeof *rj);
+    expand_job *ej = calloc(n, sizeof *ej);
     piece *pc = calloc(n, sizeof *pc);
-    if (!maps || !sizes || !rj || !pc) {
+    if (!maps || !sizes || !ej || !pc) {
         free(maps);
         free(sizes);
-        free(rj);
+        free(ej);
         free(pc);
         return w2v_error_set(err, W2V_ERR_NOMEM, "%s: out of memory joining the chunks",
                              r->path);
@@ -318,17 +369,40 @@ static w2v_status join_chunks(w2v_corpus *c, reading *r, reader *rd, unsigned nr
         maps[base] = final;
     else
         free(final);
+#ifdef __GLIBC__
+    /* The readers' vocabularies were freed in their threads' malloc arenas,
+     * which keep what they free (2.8 MB on enwiki8): hand it back before
+     * the chunks take the stream's pages. */
+    malloc_trim(0);
+#endif
+    for (unsigned k = 0; k < n && !st; k++) {
+        const w2v_corpus_chunk *ch = &ck[k].s;
+        /* The extra end call of a range that stops mid-line: its code, an
+         * end's, is the last. */
+        int extra = k + 1 < n && !ck[k].ends_nl;
+        size_t ncode = ch->ncode;
+        if (extra && ch->edge.any_token && ch->edge.tail == 1 && ch->len > 0 &&
+            ch->last == W2V_CORPUS_EOS)
+            ncode--;
+        ej[k] = (expand_job){.ck = &ck[k], .ncode = ncode, .map = maps[ck[k].reader],
+                             .after_end = k == 0};
+    }
+    if (!st)
+        w2v_run_items(nr, n, expand_chunk, ej);
+    for (unsigned k = 0; k < n && !st; k++)
+        if (ej[k].failed)
+            st = w2v_error_set(err, W2V_ERR_NOMEM, "%s: out of memory joining the stream",
+                               r->path);
     size_t total = 0;
     for (unsigned k = 0; k < n; k++)
-        total += ck[k].c->len + 1;
+        total += ck[k].len + 1;
     const size_t page = w2v_page_size();
     if (!st) { /* chunk 0's pages become the stream */
-        w2v_corpus *c0 = ck[0].c;
         size_t bytes = w2v_page_round_up(total * sizeof *c->ids, page);
-        uint32_t *ids = w2v_pages_resize(c0->ids, c0->mapped_bytes, bytes);
+        uint32_t *ids = w2v_pages_resize(ck[0].ids, ck[0].mapped_bytes, bytes);
         if (ids) {
-            c0->ids = ids;
-            c0->mapped_bytes = bytes;
+            ck[0].ids = ids;
+            ck[0].mapped_bytes = bytes;
             c->ids = ids;
             c->mapped_bytes = bytes;
         } else {
@@ -336,33 +410,21 @@ static w2v_status join_chunks(w2v_corpus *c, reading *r, reader *rd, unsigned nr
                                r->path);
         }
     }
-    for (unsigned k = 0; k < n && !st; k++) {
-        const w2v_corpus *ch = ck[k].c;
-        /* The extra end call of a range that stops mid-line. */
-        int extra = k + 1 < n && !ck[k].ends_nl;
-        size_t len = ch->len;
-        if (extra && ck[k].edge.any_token && ck[k].edge.tail == 1 && len > 0 &&
-            ch->ids[len - 1] == W2V_CORPUS_EOS)
-            len--;
-        rj[k] = (remap_job){.ids = ch->ids, .len = len, .map = maps[ck[k].reader],
-                            .after_end = k == 0};
-    }
-    if (!st)
-        w2v_run_items(nr, n, remap_chunk, rj);
     /* Where each piece goes, with the sentence end between two chunks, and
      * a piece's leading end dropped after one (or at the very start). */
     size_t at = 0;
     uint32_t last = W2V_CORPUS_EOS;
     for (unsigned k = 0; k < n && !st; k++) {
-        w2v_corpus *ch = ck[k].c;
-        int extra = k + 1 < n && !ck[k].ends_nl;
-        uint64_t real_head = ck[k].edge.head - (!ck[k].edge.any_token && extra && ck[k].edge.head);
+        chunk *ch = &ck[k];
+        int extra = k + 1 < n && !ch->ends_nl;
+        const w2v_corpus_edges *edge = &ch->s.edge;
+        uint64_t real_head = edge->head - (!edge->any_token && extra && edge->head);
         int end_before = k > 0 && real_head && at > 0 && last != W2V_CORPUS_EOS;
         if (end_before)
             at++, last = W2V_CORPUS_EOS;
-        size_t skip = rj[k].len > 0 && rj[k].ids[0] == W2V_CORPUS_EOS &&
+        size_t skip = ch->len > 0 && ch->ids[0] == W2V_CORPUS_EOS &&
                       (at == 0 || last == W2V_CORPUS_EOS);
-        pc[k] = (piece){.c = ch, .from = skip, .len = rj[k].len - skip, .at = at,
+        pc[k] = (piece){.c = ch, .from = skip, .len = ch->len - skip, .at = at,
                         .end_before = end_before};
         /* its bytes up to the first page boundary of its place */
         uintptr_t d = (uintptr_t)(c->ids + at);
@@ -371,8 +433,12 @@ static w2v_status join_chunks(w2v_corpus *c, reading *r, reader *rd, unsigned nr
         at += pc[k].len;
         if (pc[k].len)
             last = ch->ids[skip + pc[k].len - 1];
-        c->dropped += rj[k].dropped;
-        c->words += rj[k].words;
+        c->dropped += ej[k].dropped;
+        c->words += ej[k].words;
+        c->tok.bytes += ch->s.tok.bytes;
+        c->tok.tokens += ch->s.tok.tokens;
+        c->tok.sentences += ch->s.tok.sentences - (uint64_t)(extra && ch->s.tok.bytes > 0);
+        c->tok.overlong += ch->s.tok.overlong;
     }
     /* chunk 0 is in place: the remap dropped its leading ends (skip 0) */
     if (!st && n > 1) {
@@ -380,26 +446,18 @@ static w2v_status join_chunks(w2v_corpus *c, reading *r, reader *rd, unsigned nr
         w2v_run_items(nr, n - 1, place_body, &pj);
         place_heads(&pj, n - 1);
     }
-    for (unsigned k = 0; k < n; k++) {
-        w2v_corpus *ch = ck[k].c;
-        int extra = k + 1 < n && !ck[k].ends_nl;
-        c->tok.bytes += ch->tok.bytes;
-        c->tok.tokens += ch->tok.tokens;
-        c->tok.sentences += ch->tok.sentences - (uint64_t)(extra && ch->tok.bytes > 0);
-        c->tok.overlong += ch->tok.overlong;
-        if (ch->ids == c->ids) { /* chunk 0's pages are the stream now */
-            ch->ids = NULL;
-            ch->mapped_bytes = 0;
-        }
-        w2v_corpus_free(ch);
-        ck[k].c = NULL;
+    if (ck[0].ids == c->ids) { /* chunk 0's pages are the stream now */
+        ck[0].ids = NULL;
+        ck[0].mapped_bytes = 0;
     }
+    for (unsigned k = 0; k < n; k++)
+        free_chunk(&ck[k]);
     c->len = st ? 0 : w2v_corpus_trim_ends(c->ids, at);
     for (unsigned i = 0; i < nr; i++)
         free(maps[i]);
     free(maps);
     free(sizes);
-    free(rj);
+    free(ej);
     free(pc);
     return st;
 }
@@ -489,19 +547,13 @@ w2v_status w2v_corpus_build_parallel(const char *path, const w2v_tokenizer *tok,
         }
     }
     for (unsigned k = 0; r.ck && k < r.n; k++)
-        w2v_corpus_free(r.ck[k].c);
+        free_chunk(&r.ck[k]);
     for (unsigned i = 0; rd && i < nr; i++)
         w2v_vocab_free(rd[i].vocab);
     free(rd);
     free(r.ck);
     free(at);
     free(cuts);
-#ifdef __GLIBC__
-    /* The readers' vocabularies and chunks were freed in their threads'
-     * malloc arenas, which keep what they free (2.8 MB on enwiki8): hand
-     * it back, so the process holds what one thread's read holds. */
-    malloc_trim(0);
-#endif
     return st;
 }
 

@@ -24,16 +24,71 @@ typedef struct {
 } w2v_corpus_edges;
 
 /*
+ * A chunk's stream as read, before the join: its counting ids in 16-bit
+ * codes, which hold a file's stream in about half the memory of 4-byte
+ * ids (enwiki8: 33 MiB against 65), so that every chunk and every reader's
+ * vocabulary together weigh less than one thread's stream alone.  A code
+ * is W2V_CODE_EOS for a sentence end, id + 1 for a counting id below
+ * W2V_CODE_WIDE - 1 (the words a reader meets first, so the frequent ones),
+ * and W2V_CODE_WIDE followed by the id's high and low 16 bits otherwise.
+ */
+#define W2V_CODE_EOS 0u
+#define W2V_CODE_WIDE 0xFFFFu
+
+typedef struct {
+    uint16_t *code;        /* pages of its own (core/pages.h), cap codes of them */
+    size_t ncode, cap;     /* codes in it; room */
+    size_t len;            /* entries (ids and sentence ends) they hold */
+    uint32_t last;         /* the last entry (when len > 0) */
+    w2v_tokenize_stats tok;
+    w2v_corpus_edges edge;
+} w2v_corpus_chunk;
+
+/* Code id (a counting id or W2V_CORPUS_EOS) at out, which has room for 3
+ * codes: @return the codes written. */
+static inline size_t w2v_code_put(uint16_t *out, uint32_t id)
+{
+    if (id == W2V_CORPUS_EOS) {
+        out[0] = W2V_CODE_EOS;
+        return 1;
+    }
+    if (id < W2V_CODE_WIDE - 1) {
+        out[0] = (uint16_t)(id + 1);
+        return 1;
+    }
+    out[0] = W2V_CODE_WIDE;
+    out[1] = (uint16_t)(id >> 16);
+    out[2] = (uint16_t)id;
+    return 3;
+}
+
+/* The entry at code[*at] (a counting id or W2V_CORPUS_EOS); *at moves past
+ * it. */
+static inline uint32_t w2v_code_next(const uint16_t *code, size_t *at)
+{
+    uint32_t c = code[(*at)++];
+    if (c == W2V_CODE_EOS)
+        return W2V_CORPUS_EOS;
+    if (c != W2V_CODE_WIDE)
+        return c - 1;
+    c = (uint32_t)code[*at] << 16 | code[*at + 1];
+    *at += 2;
+    return c;
+}
+
+/*
  * One pass over the byte range of path that opts names, as a share
  * (opts->share, no opts->vocab), counting into count_into: a vocabulary of
- * the caller's that *out does not hold.  *out's stream lives in pages of
- * its own (core/pages.h; its mapped_bytes), and its words are not counted
- * (words 0).  *edge receives the range's edges.  @return as
- * w2v_corpus_build.
+ * the caller's.  *out (the caller's; w2v_corpus_chunk_free) receives the
+ * range's stream in codes, its tokenizer counts and its edges.  @return
+ * as w2v_corpus_build.
  */
 w2v_status w2v_corpus_read_chunk(const char *path, const w2v_tokenizer *tok,
                                  const w2v_corpus_opts *opts, w2v_vocab *count_into,
-                                 w2v_corpus **out, w2v_corpus_edges *edge, w2v_error *err);
+                                 w2v_corpus_chunk *out, w2v_error *err);
+
+/* Release what ch holds and empty it. */
+void w2v_corpus_chunk_free(w2v_corpus_chunk *ch);
 
 /*
  * Map ids[0..len) through map (indexed by the ids in it; W2V_VOCAB_NONE
@@ -49,6 +104,17 @@ w2v_status w2v_corpus_read_chunk(const char *path, const w2v_tokenizer *tok,
  */
 size_t w2v_corpus_remap_run(uint32_t *out, const uint32_t *ids, size_t len, const uint32_t *map,
                             int after_end, uint64_t *dropped, uint64_t *words);
+
+/*
+ * w2v_corpus_remap_run over a chunk's codes, code[0..ncode) (which end on
+ * an entry's end), into out.  out may lie below the codes in the same
+ * memory where no write reaches a code not yet read: entry e goes to
+ * out + e once code e is read (expand_chunk's layout).  @return the entries
+ * written.
+ */
+size_t w2v_corpus_remap_codes(uint32_t *out, const uint16_t *code, size_t ncode,
+                              const uint32_t *map, int after_end, uint64_t *dropped,
+                              uint64_t *words);
 
 /* ids[0..len) without the sentence ends at its end: @return the new length. */
 size_t w2v_corpus_trim_ends(const uint32_t *ids, size_t len);
