@@ -20,10 +20,15 @@ WARN    := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
            -Wmissing-prototypes -Wformat=2 -Wvla -Wundef -Wcast-align \
            -Wpointer-arith -Wwrite-strings
 OPT     ?= -O2 -g
+# Functions start on 64-byte lines, so that where a hot loop falls does not
+# change with edits elsewhere: at the compilers' 16, one unrelated change to
+# corpus.c cost the one-thread read of enwiki8 6 % (0.75-0.77 s against
+# 0.70-0.72 s, the same code either way at 64).
+LAYOUT  := -falign-functions=64
 CFLAGS  ?=
 CPPFLAGS += -Iinclude -Isrc -D_DEFAULT_SOURCE
 DEPFLAGS = -MMD -MP
-ALL_CFLAGS = -std=c11 $(OPT) $(WARN) -pthread $(PCRE2_CFLAGS) $(SAN) $(CFLAGS)
+ALL_CFLAGS = -std=c11 $(OPT) $(LAYOUT) $(WARN) -pthread $(PCRE2_CFLAGS) $(SAN) $(CFLAGS)
 LDLIBS  := $(PCRE2_LIBS) -lm -pthread
 
 LIB_DIRS := src/core src/text src/train src/train/kernels src/io src/eval src/plot src/search

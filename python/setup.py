@@ -47,9 +47,10 @@ ext = Extension(
                   numpy.get_include()],
     depends=headers,
     define_macros=[("_DEFAULT_SOURCE", None)],
-    # The flags of the Makefile's build (C11, -O2, no fast-math, no -march),
-    # so one thread and a seed give the vectors w2v-train gives.
-    extra_compile_args=["-std=c11", "-O2", "-pthread", "-fvisibility=hidden"] + pcre_cflags,
+    # The flags of the Makefile's build (C11, -O2, its LAYOUT, no fast-math,
+    # no -march), so one thread and a seed give the vectors w2v-train gives.
+    extra_compile_args=["-std=c11", "-O2", "-falign-functions=64", "-pthread",
+                        "-fvisibility=hidden"] + pcre_cflags,
     extra_link_args=["-pthread"] + pcre_libs + ["-lm"],
 )
 
