@@ -152,6 +152,23 @@ static void test_seen_order(void)
         if (map[i] == W2V_VOCAB_NONE && count[i] >= 2)
             ok &= count[i] < count[last] || (count[i] == count[last] && rank[i] > rank[last]);
     T_TRUE(ok && mapped == 9000);
+    /* Finalize gave back the entries past the kept ones: the vocabulary
+     * grows again from there, and what it held stays. */
+    unsigned grown = 0;
+    for (unsigned i = 0; i < 5000; i++) {
+        snprintf(w, sizeof w, "after%u", i);
+        w2v_row id;
+        grown += w2v_vocab_add(v, w, strlen(w), 1, &id, NULL) == W2V_OK && id == 9000 + i;
+    }
+    T_EQ(grown, 5000);
+    unsigned found = 0;
+    for (unsigned i = 0; i < 5000; i += 7) {
+        snprintf(w, sizeof w, "after%u", i);
+        found += w2v_vocab_find(v, w, strlen(w)) == 9000 + i;
+    }
+    T_EQ(found, 715);
+    T_EQ(w2v_vocab_find(v, w2v_vocab_word(v, 8999), strlen(w2v_vocab_word(v, 8999))), 8999);
+    T_EQ(w2v_vocab_count(v, 8999), count[last]);
     free(map);
     w2v_vocab_free(v);
 }

@@ -6,7 +6,12 @@
  * in an arena of large blocks (pointers stay valid as it grows); the hash
  * table holds id + 1 (0 = empty) and is rebuilt at twice the size when half
  * full.  Each entry keeps its 64-bit hash so rebuilding never rehashes
- * bytes.  Finalize sorts the entry array itself and rebuilds the table.
+ * bytes.  Finalize sorts the entry array itself, gives back the entries'
+ * pages past the kept ones and rebuilds the table.  The three live in pages
+ * of their own (core/pages.h), not in malloc's heap: a vocabulary that a
+ * reading thread grew goes back to the system whole when it is freed,
+ * where glibc would keep the top of that thread's arena (2 MB a reader on
+ * enwiki8), and the entries shrink to the words kept.
  * The packed form comes from another process, so add_packed trusts nothing
  * in it: every length is checked against the bytes present and the limit.
  */
@@ -17,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/pages.h"
 #include "w2v/atomic_file.h"
 
 /* Arena block: large enough that a 200k-word vocabulary takes a few. */
@@ -67,12 +73,42 @@ static uint64_t hash_bytes(const char *s, size_t len)
     return h ^ (h >> 32);
 }
 
+/* The bytes of pages that n items of size each take (one page at least). */
+static size_t pages_for(size_t n, size_t size)
+{
+    return w2v_page_round_up((n ? n : 1) * size, w2v_page_size());
+}
+
+/* A table of nslots empty slots, or NULL. */
+static uint32_t *table_alloc(size_t nslots)
+{
+    return w2v_pages_resize(NULL, 0, pages_for(nslots, sizeof(uint32_t)));
+}
+
+static void table_free(uint32_t *slots, size_t nslots)
+{
+    w2v_pages_free(slots, pages_for(nslots, sizeof *slots));
+}
+
+/* The entry array resized to hold cap entries (and as many more as its
+ * last page holds): @return 0, or -1 with v unchanged. */
+static int resize_entries(w2v_vocab *v, size_t cap)
+{
+    size_t bytes = pages_for(cap, sizeof *v->e);
+    entry *e = w2v_pages_resize(v->e, v->e ? pages_for(v->cap, sizeof *v->e) : 0, bytes);
+    if (!e)
+        return -1;
+    v->e = e;
+    v->cap = bytes / sizeof *e;
+    return 0;
+}
+
 w2v_status w2v_vocab_create(w2v_vocab **out, w2v_error *err)
 {
     w2v_vocab *v = calloc(1, sizeof *v);
     if (v) {
         v->nslots = INITIAL_SLOTS;
-        v->slots = calloc(v->nslots, sizeof *v->slots);
+        v->slots = table_alloc(v->nslots);
     }
     if (!v || !v->slots) {
         free(v);
@@ -89,10 +125,11 @@ void w2v_vocab_free(w2v_vocab *v)
         return;
     for (block *b = v->arena, *next; b; b = next) {
         next = b->next;
-        free(b);
+        w2v_pages_free(b, pages_for(1, sizeof *b + b->cap));
     }
-    free(v->slots);
-    free(v->e);
+    table_free(v->slots, v->nslots);
+    if (v->e)
+        w2v_pages_free(v->e, pages_for(v->cap, sizeof *v->e));
     free(v);
 }
 
@@ -101,7 +138,7 @@ static char *arena_copy(w2v_vocab *v, const char *s, size_t len)
     block *b = v->arena;
     if (!b || b->cap - b->used < len + 1) {
         size_t cap = len + 1 > ARENA_BLOCK ? len + 1 : ARENA_BLOCK;
-        b = malloc(sizeof *b + cap);
+        b = w2v_pages_resize(NULL, 0, pages_for(1, sizeof *b + cap));
         if (!b)
             return NULL;
         b->next = v->arena;
@@ -132,10 +169,10 @@ static size_t probe(const w2v_vocab *v, const char *word, size_t len, uint64_t h
 
 static int rebuild_table(w2v_vocab *v, size_t nslots)
 {
-    uint32_t *slots = calloc(nslots, sizeof *slots);
+    uint32_t *slots = table_alloc(nslots);
     if (!slots)
         return -1;
-    free(v->slots);
+    table_free(v->slots, v->nslots);
     v->slots = slots;
     v->nslots = nslots;
     size_t mask = nslots - 1;
@@ -166,14 +203,8 @@ static w2v_status add_hashed(w2v_vocab *v, const char *word, size_t len, uint64_
     if (v->n >= W2V_VOCAB_MAX_WORDS)
         return w2v_error_set(err, W2V_ERR_LIMIT, "vocabulary: more than %u distinct words",
                              (unsigned)W2V_VOCAB_MAX_WORDS);
-    if (v->n == v->cap) {
-        size_t cap = v->cap ? v->cap * 2 : 1024;
-        entry *e = realloc(v->e, cap * sizeof *e);
-        if (!e)
-            return w2v_error_set(err, W2V_ERR_NOMEM, "vocabulary: out of memory");
-        v->e = e;
-        v->cap = cap;
-    }
+    if (v->n == v->cap && resize_entries(v, v->cap ? v->cap * 2 : 1024) != 0)
+        return w2v_error_set(err, W2V_ERR_NOMEM, "vocabulary: out of memory");
     char *copy = arena_copy(v, word, len);
     if (!copy)
         return w2v_error_set(err, W2V_ERR_NOMEM, "vocabulary: out of memory");
@@ -424,6 +455,8 @@ w2v_status w2v_vocab_finalize(w2v_vocab *v, uint64_t min_count, size_t max_vocab
         v->e[j].first_seen = (uint32_t)j; /* the new order is the new "first seen" */
         v->total = v->total > UINT64_MAX - v->e[j].count ? UINT64_MAX : v->total + v->e[j].count;
     }
+    if (v->e && pages_for(kept, sizeof *v->e) < pages_for(v->cap, sizeof *v->e))
+        (void)resize_entries(v, kept); /* a shrink: where it fails, the pages stay */
     size_t nslots = INITIAL_SLOTS;
     while (nslots < 2 * kept + 2)
         nslots *= 2;
