@@ -4,8 +4,11 @@
  * An anonymous mapping can grow without a copy (mremap) and hand its pages
  * to another mapping without one either: the parallel corpus read keeps
  * each chunk's stream so and moves the chunks' pages into the joined
- * stream instead of copying them.  Where the system has no mremap, resizing
- * copies and moving reports that it cannot, so callers copy.
+ * stream instead of copying them.  And its pages go back to the system
+ * when it is freed, whichever thread grew it, where glibc keeps the top of
+ * a thread's malloc arena: the vocabulary and the read buffer live in
+ * pages for that.  Where the system has no mremap, resizing copies and
+ * moving reports that it cannot, so callers copy.
  */
 #ifndef W2V_CORE_PAGES_H
 #define W2V_CORE_PAGES_H

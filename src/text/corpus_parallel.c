@@ -11,9 +11,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#ifdef __GLIBC__
-#include <malloc.h> /* malloc_trim */
-#endif
 
 #include "core/pages.h"
 #include "core/parts.h"
@@ -369,12 +366,6 @@ static w2v_status join_chunks(w2v_corpus *c, reading *r, reader *rd, unsigned nr
         maps[base] = final;
     else
         free(final);
-#ifdef __GLIBC__
-    /* The readers' vocabularies were freed in their threads' malloc arenas,
-     * which keep what they free (2.8 MB on enwiki8): hand it back before
-     * the chunks take the stream's pages. */
-    malloc_trim(0);
-#endif
     for (unsigned k = 0; k < n && !st; k++) {
         const w2v_corpus_chunk *ch = &ck[k].s;
         /* The extra end call of a range that stops mid-line: its code, an

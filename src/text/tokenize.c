@@ -65,6 +65,8 @@
 #include <unistd.h>
 #include <wctype.h>
 
+#include "core/pages.h"
+
 struct w2v_tokenizer {
     pcre2_code *code;           /* NULL: the default byte scanner; else with
                                    MATCH_INVALID_UTF, for the JIT */
@@ -909,8 +911,11 @@ static w2v_status tokenize_path(const w2v_tokenizer *tok, const char *path, uint
         st = w2v_error_set(err, W2V_ERR_IO, "%s: cannot seek to byte offset %llu: %s", what,
                            (unsigned long long)begin, strerror(e));
     }
+    /* pages of its own, not malloc's: a reading thread's arena would keep
+     * them after the thread is done (core/pages.h) */
+    const size_t buf_bytes = w2v_page_round_up(read_size(tok), w2v_page_size());
     unsigned char *buf = NULL;
-    if (st == W2V_OK && !(buf = malloc(read_size(tok))))
+    if (st == W2V_OK && !(buf = w2v_pages_resize(NULL, 0, buf_bytes)))
         st = w2v_error_set(err, W2V_ERR_NOMEM, "%s: out of memory for the read buffer", what);
     if (st == W2V_OK) {
         run r;
@@ -921,7 +926,7 @@ static w2v_status tokenize_path(const w2v_tokenizer *tok, const char *path, uint
             run_done(&r, stats);
         }
     }
-    free(buf);
+    w2v_pages_free(buf, buf_bytes);
     if (!is_stdin)
         close(fd);
     return st;
