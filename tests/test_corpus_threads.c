@@ -156,8 +156,8 @@ static void check_codes_in_place(uint64_t *seed)
     enum { N = 20000, V = 70000 };
     uint32_t *ids = malloc(N * sizeof *ids), *map = malloc(V * sizeof *map);
     uint32_t *want = malloc(N * sizeof *want);
-    size_t half = 2 * (3 * N + 2); /* room for every code being wide */
-    char *mem = malloc(2 * half);
+    const size_t half = 3 * N + 2; /* in codes: room for every code being wide */
+    uint16_t *mem = malloc(2 * half * sizeof *mem);
     T_TRUE(ids && map && want && mem);
     if (!ids || !map || !want || !mem)
         goto out;
@@ -172,19 +172,19 @@ static void check_codes_in_place(uint64_t *seed)
     for (int after_end = 0; after_end <= 1; after_end++) {
         uint64_t dropped = 0, words = 0, dropped2 = 0, words2 = 0;
         size_t len = w2v_corpus_remap_run(want, ids, N, map, after_end, &dropped, &words);
-        uint16_t *code = (uint16_t *)(mem + half);
+        uint16_t *code = mem + half;
         size_t ncode = 0;
         for (size_t i = 0; i < N; i++)
             ncode += w2v_code_put(code + ncode, ids[i]);
-        /* the tightest layout expand_chunk allows: codes at 2(ncode + 2) */
-        size_t at = 2 * (ncode + 2);
-        memmove(mem + at, code, ncode * sizeof *code);
-        size_t got = w2v_corpus_remap_codes((uint32_t *)mem, (const uint16_t *)(mem + at), ncode,
-                                            map, after_end, &dropped2, &words2);
+        /* the tightest layout expand_chunk allows: codes at 2(ncode + 2) bytes */
+        memmove(mem + ncode + 2, code, ncode * sizeof *code);
+        uint32_t *out = (void *)mem;
+        size_t got = w2v_corpus_remap_codes(out, mem + ncode + 2, ncode, map, after_end,
+                                            &dropped2, &words2);
         T_EQ(got, len);
         T_EQ(dropped2, dropped);
         T_EQ(words2, words);
-        T_CHECK(got == len && memcmp(mem, want, len * sizeof *want) == 0,
+        T_CHECK(got == len && memcmp(out, want, len * sizeof *want) == 0,
                 "codes decoded in place differ from the 4-byte remap (after_end %d)", after_end);
     }
 out:

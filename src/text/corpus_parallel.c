@@ -181,7 +181,7 @@ static void expand_chunk(void *arg, size_t i)
     const size_t page = w2v_page_size();
     const size_t half = w2v_page_round_up((s->ncode + 2) * sizeof *s->code, page);
     size_t bytes = s->cap * sizeof *s->code; /* s->code's mapping */
-    char *base = (char *)s->code;
+    uint16_t *base = s->code; /* pages: aligned for any type */
     if (bytes < 2 * half) {
         base = w2v_pages_resize(s->code, bytes, 2 * half);
         if (!base) {
@@ -190,11 +190,11 @@ static void expand_chunk(void *arg, size_t i)
         }
         bytes = 2 * half;
     }
-    const uint16_t *code = (const uint16_t *)(base + half);
-    memcpy(base + half, base, s->ncode * sizeof *s->code);
+    uint16_t *code = base + half / sizeof *base;
+    memcpy(code, base, s->ncode * sizeof *code);
     s->code = NULL;
     s->cap = 0;
-    ck->ids = (uint32_t *)base;
+    ck->ids = (void *)base;
     ck->mapped_bytes = bytes;
     ck->len = w2v_corpus_remap_codes(ck->ids, code, j->ncode, j->map, j->after_end, &j->dropped,
                                      &j->words);
