@@ -109,8 +109,8 @@ size_t w2v_corpus_remap_run(uint32_t *out, const uint32_t *ids, size_t len, cons
  * w2v_corpus_remap_run over a chunk's codes, code[0..ncode) (which end on
  * an entry's end), into out.  out may lie below the codes in the same
  * memory where no write reaches a code not yet read: entry e goes to
- * out + e once code e is read (expand_chunk's layout).  @return the entries
- * written.
+ * out + e once code e is read (expand_chunk's layout).  *dropped and
+ * *words as w2v_corpus_remap_run's.  @return the entries written.
  */
 size_t w2v_corpus_remap_codes(uint32_t *out, const uint16_t *code, size_t ncode,
                               const uint32_t *map, int after_end, uint64_t *dropped,
