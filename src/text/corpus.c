@@ -36,11 +36,11 @@
 typedef struct {
     w2v_vocab *vocab;
     int counting;       /* 1: intern and count; 0: look up in a fixed vocabulary */
-    int borrowed;       /* the vocabulary is the caller's (a chunk's): not freed */
-    int coded;          /* a chunk of a parallel read: the stream goes to code[] */
+    int chunk;          /* a chunk of a parallel read: the vocabulary is the caller's
+                           (not freed here), the stream goes to code[] */
     uint32_t *ids;      /* the stream, or (spilled) a write buffer of cap entries */
     size_t len, cap;    /* entries pushed in all; room in ids */
-    uint16_t *code;     /* coded: the stream in codes (corpus_pass.h), in pages of
+    uint16_t *code;     /* a chunk's: the stream in codes (corpus_pass.h), in pages of
                            its own (core/pages.h) */
     size_t ncode, code_cap; /* codes in it; room */
     uint32_t last;      /* the last entry pushed */
@@ -129,7 +129,7 @@ static int push_code(builder *b, uint32_t id)
 
 static int push(builder *b, uint32_t id)
 {
-    if (b->coded)
+    if (b->chunk)
         return push_code(b, id);
     if (b->fd < 0 && b->spill_at && b->len >= b->spill_at && spill(b) != 0)
         return -1;
@@ -467,7 +467,7 @@ static void builder_init(builder *b, const char *path, const w2v_corpus_opts *op
 /* Release what a builder holds (after a failure). */
 static void builder_drop(builder *b, size_t mapped)
 {
-    if (!b->borrowed)
+    if (!b->chunk)
         w2v_vocab_free(b->vocab);
     if (b->fd >= 0)
         close(b->fd);
@@ -543,8 +543,7 @@ w2v_status w2v_corpus_read_chunk(const char *path, const w2v_tokenizer *tok,
     builder b;
     builder_init(&b, path, opts);
     b.vocab = count_into;
-    b.borrowed = 1;
-    b.coded = 1;
+    b.chunk = 1;
     w2v_status st = read_input(&b, path, NULL, 0, tok, opts, &out->tok, err);
     if (st) {
         builder_drop(&b, 0);

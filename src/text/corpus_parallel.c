@@ -64,7 +64,9 @@
 
 typedef struct {
     uint64_t begin, end;   /* its bytes */
-    int ends_nl;           /* its last byte is '\n' (or it is empty) */
+    int extra_end;         /* it stops mid-line before another chunk: the tokenizer
+                              called one sentence end at its end that one pass
+                              does not call there */
     unsigned reader;       /* who read it */
     w2v_row lo, hi;        /* the ids its reader's vocabulary gave the words new to it here */
     w2v_corpus_chunk s;    /* what its reader read: its codes, counts and edges */
@@ -168,8 +170,7 @@ typedef struct {
  * into the lower half.  Entry e goes to bytes [4e, 4e + 4) or lower; code e
  * starts at P + 2e or beyond, and P >= 2(E + 2) for the chunk's E > e
  * entries, each a code at least, so at 4e + 6 or beyond: no write reaches
- * a code.
- * The pages past the entries are given back.  So a chunk never takes more
+ * a code.  The pages past the entries are given back.  So a chunk never takes more
  * pages than its entries, only the upper half's are new, and the mapping
  * stays one, for place_body to grow and move.
  */
@@ -368,11 +369,9 @@ static w2v_status join_chunks(w2v_corpus *c, reading *r, reader *rd, unsigned nr
         free(final);
     for (unsigned k = 0; k < n && !st; k++) {
         const w2v_corpus_chunk *ch = &ck[k].s;
-        /* The extra end call of a range that stops mid-line: its code, an
-         * end's, is the last. */
-        int extra = k + 1 < n && !ck[k].ends_nl;
+        /* The extra end call: its code, an end's, is the last. */
         size_t ncode = ch->ncode;
-        if (extra && ch->edge.any_token && ch->edge.tail == 1 && ch->len > 0 &&
+        if (ck[k].extra_end && ch->edge.any_token && ch->edge.tail == 1 && ch->len > 0 &&
             ch->last == W2V_CORPUS_EOS)
             ncode--;
         ej[k] = (expand_job){.ck = &ck[k], .ncode = ncode, .map = maps[ck[k].reader],
@@ -407,9 +406,8 @@ static w2v_status join_chunks(w2v_corpus *c, reading *r, reader *rd, unsigned nr
     uint32_t last = W2V_CORPUS_EOS;
     for (unsigned k = 0; k < n && !st; k++) {
         chunk *ch = &ck[k];
-        int extra = k + 1 < n && !ch->ends_nl;
         const w2v_corpus_edges *edge = &ch->s.edge;
-        uint64_t real_head = edge->head - (!edge->any_token && extra && edge->head);
+        uint64_t real_head = edge->head - (!edge->any_token && ch->extra_end && edge->head);
         int end_before = k > 0 && real_head && at > 0 && last != W2V_CORPUS_EOS;
         if (end_before)
             at++, last = W2V_CORPUS_EOS;
@@ -428,7 +426,7 @@ static w2v_status join_chunks(w2v_corpus *c, reading *r, reader *rd, unsigned nr
         c->words += ej[k].words;
         c->tok.bytes += ch->s.tok.bytes;
         c->tok.tokens += ch->s.tok.tokens;
-        c->tok.sentences += ch->s.tok.sentences - (uint64_t)(extra && ch->s.tok.bytes > 0);
+        c->tok.sentences += ch->s.tok.sentences - (uint64_t)(ch->extra_end && ch->s.tok.bytes > 0);
         c->tok.overlong += ch->s.tok.overlong;
     }
     /* chunk 0 is in place: the remap dropped its leading ends (skip 0) */
@@ -495,7 +493,8 @@ w2v_status w2v_corpus_build_parallel(const char *path, const w2v_tokenizer *tok,
         for (unsigned k = 0; ok && k < r.n; k++) {
             int nl = cuts[k + 1] == cuts[k] ? 1 : after_newline(fd, cuts[k + 1]);
             ok = nl >= 0 && (nl || k + 1 == r.n || !pattern);
-            r.ck[k] = (chunk){.begin = cuts[k], .end = cuts[k + 1], .ends_nl = nl};
+            r.ck[k] = (chunk){.begin = cuts[k], .end = cuts[k + 1],
+                              .extra_end = !nl && k + 1 < r.n};
         }
     }
     if (fd >= 0)
